@@ -1,0 +1,62 @@
+"""Plain-text helpers shared by models, forms and imports."""
+
+import hashlib
+import math
+import re
+import unicodedata
+
+from django.utils.html import strip_tags
+from django.utils.text import Truncator, slugify
+
+# Characters that render as nothing or reorder text: never wanted in a name.
+INVISIBLE_CHARACTERS = re.compile(
+    "[\u0000-\u001f\u007f-\u009f\u00ad\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]"
+)
+WHITESPACE = re.compile(r"\s+")
+WORDS_PER_MINUTE = 230
+
+
+def normalize_name(value):
+    """NFC-normalise, drop invisible characters and collapse white space."""
+    value = unicodedata.normalize("NFC", value or "")
+    value = INVISIBLE_CHARACTERS.sub("", value)
+    return WHITESPACE.sub(" ", value).strip()
+
+
+def ascii_slug(value, *, max_length, fallback_prefix):
+    """A URL-safe ASCII slug, never empty.
+
+    Accents are folded ("São Paulo" -> "sao-paulo"); text with no letters or
+    digits at all (an emoji-only headline) gets a stable hash-based slug.
+    """
+    folded = unicodedata.normalize("NFKD", value or "").encode("ascii", "ignore").decode()
+    slug = slugify(folded)[:max_length].strip("-")
+    if len(slug) == max_length and "-" in slug:
+        slug = slug.rsplit("-", 1)[0]
+    if slug:
+        return slug
+    digest = hashlib.sha1((value or "").encode()).hexdigest()[:8]
+    return f"{fallback_prefix}-{digest}"
+
+
+def html_to_text(html):
+    return WHITESPACE.sub(" ", strip_tags(html or "")).strip()
+
+
+def excerpt(html, words=40):
+    return Truncator(html_to_text(html)).words(words, truncate="…")
+
+
+def reading_minutes(html):
+    word_count = len(html_to_text(html).split())
+    return max(1, math.ceil(word_count / WORDS_PER_MINUTE)) if word_count else 0
+
+
+def first_sentence(text, *, max_length):
+    """The first sentence of text, cut at a word boundary to max_length."""
+    text = WHITESPACE.sub(" ", text).strip()
+    match = re.search(r"(?<=[.!?])\s", text)
+    sentence = text[: match.start()] if match else text
+    if len(sentence) <= max_length:
+        return sentence.rstrip(".")
+    return Truncator(sentence).chars(max_length, truncate="…")
