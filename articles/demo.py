@@ -18,7 +18,11 @@ ACCOUNTS = [
 
 AUTHORS = [
     ("Amira Patel", "Westminster reporter", "Amira covers the council, Parliament Square and everything in between."),
-    ("Tom Whitaker", "City life reporter", "Tom writes about markets, streets and the people who keep Pimlico running."),
+    (
+        "Tom Whitaker",
+        "City life reporter",
+        "Tom writes about markets, streets and the people who keep Pimlico running.",
+    ),
     ("Helen Marsh", "News editor", "Helen runs the news desk and writes on diplomacy and defence."),
     ("Daniel Osei", "Culture writer", "Daniel reviews theatre, galleries and the odd brass band."),
     ("Wire desk", "Agency copy", "Stories from news agencies, checked and edited by our desk."),

@@ -26,7 +26,10 @@ class Author(models.Model):
         help_text="Used in the author page address, /author/<slug>/. Filled from the name if left blank.",
     )
     title = models.CharField(
-        "role or title", max_length=120, blank=True, help_text="Shown under the byline, e.g. “Westminster correspondent”."
+        "role or title",
+        max_length=120,
+        blank=True,
+        help_text="Shown under the byline, e.g. “Westminster correspondent”.",
     )
     bio = models.TextField(blank=True, help_text="A few sentences shown on the author page.")
     photo = models.ImageField(upload_to="authors/%Y/", blank=True)
@@ -294,13 +297,20 @@ class Article(models.Model):
     )
     bylines = models.ManyToManyField(Author, through="Byline", related_name="articles")
     source_attribution = models.CharField(
-        max_length=300, blank=True, help_text="Where the story comes from, e.g. “citing Bloomberg and diplomatic sources”."
+        max_length=300,
+        blank=True,
+        help_text="Where the story comes from, e.g. “citing Bloomberg and diplomatic sources”.",
     )
     hero_image = models.ImageField(upload_to="heroes/%Y/%m/", blank=True)
     hero_caption = models.CharField(max_length=300, blank=True)
-    hero_credit = models.CharField(max_length=200, blank=True, help_text="Photographer or agency; required to publish with an image.")
+    hero_credit = models.CharField(
+        max_length=200, blank=True, help_text="Photographer or agency; required to publish with an image."
+    )
     hero_alt = models.CharField(
-        "hero alt text", max_length=300, blank=True, help_text="Describes the image for readers who cannot see it; required to publish with an image."
+        "hero alt text",
+        max_length=300,
+        blank=True,
+        help_text="Describes the image for readers who cannot see it; required to publish with an image.",
     )
     hero_renditions = models.JSONField(default=dict, blank=True, editable=False)
     regions = TaggableManager(
@@ -322,11 +332,16 @@ class Article(models.Model):
         null=True, blank=True, help_text="When the article goes live. A time in the future schedules it."
     )
     embargo_ends_at = models.DateTimeField(
-        null=True, blank=True, help_text="If set, the article stays hidden everywhere until this time, even when published."
+        null=True,
+        blank=True,
+        help_text="If set, the article stays hidden everywhere until this time, even when published.",
     )
     first_published_at = models.DateTimeField(null=True, blank=True, editable=False)
     wire_checksum = models.CharField(
-        max_length=64, blank=True, editable=False, help_text="Fingerprint of the imported wire copy, so it is never imported twice."
+        max_length=64,
+        blank=True,
+        editable=False,
+        help_text="Fingerprint of the imported wire copy, so it is never imported twice.",
     )
     excerpt = models.TextField(blank=True, editable=False)
     reading_minutes = models.PositiveSmallIntegerField(default=0, editable=False)

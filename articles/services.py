@@ -60,7 +60,9 @@ def footer_for_trailing_line(line):
             existing = PromoFooter.objects.filter(tagline=footer.tagline, teaser_article=target).first()
             fields = {"teaser_article": target}
         else:
-            existing = PromoFooter.objects.filter(tagline=footer.tagline, teaser_text=teaser, teaser_article=None).first()
+            existing = PromoFooter.objects.filter(
+                tagline=footer.tagline, teaser_text=teaser, teaser_article=None
+            ).first()
             fields = {"teaser_text": teaser[: PromoFooter._meta.get_field("teaser_text").max_length]}
         if existing:
             return existing, False
@@ -84,7 +86,9 @@ def article_import_wire_copy(*, path, headline=None, regions=(), topics=(), auth
     if len(copy.paragraphs) > 1:
         footer, _ = footer_for_trailing_line(copy.trailing_line)
     paragraphs = copy.paragraphs[:-1] if footer else copy.paragraphs
-    headline = normalize_name(headline) if headline else first_sentence(paragraphs[0], max_length=DERIVED_HEADLINE_LENGTH)
+    headline = (
+        normalize_name(headline) if headline else first_sentence(paragraphs[0], max_length=DERIVED_HEADLINE_LENGTH)
+    )
     return article_create(
         headline=headline,
         user=user,

@@ -165,9 +165,7 @@ TAGGIT_CASE_INSENSITIVE = True
 
 # The outlet this installation serves; another outlet changes these.
 SITE_NAME = os.environ.get("SITE_NAME", "The WP Times")
-SITE_TAGLINE = os.environ.get(
-    "SITE_TAGLINE", "24/7 news for Westminster and Pimlico, London and the world"
-)
+SITE_TAGLINE = os.environ.get("SITE_TAGLINE", "24/7 news for Westminster and Pimlico, London and the world")
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 
 # Security. Behind TLS in production; plain HTTP on a developer's machine.

@@ -80,7 +80,10 @@ def test_text_is_escaped_into_paragraphs(tmp_path):
     path = tmp_path / "story.txt"
     path.write_text("Council <script>alert(1)</script> votes & decides.\nSecond paragraph.\n")
     article = import_file(path)
-    assert article.body == "<p>Council &lt;script&gt;alert(1)&lt;/script&gt; votes &amp; decides.</p>\n<p>Second paragraph.</p>"
+    assert (
+        article.body
+        == "<p>Council &lt;script&gt;alert(1)&lt;/script&gt; votes &amp; decides.</p>\n<p>Second paragraph.</p>"
+    )
 
 
 @pytest.mark.parametrize(

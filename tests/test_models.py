@@ -27,7 +27,7 @@ def test_slug_is_never_empty(headline):
 
 
 def test_slug_folds_accents_and_is_cut_at_a_word_boundary():
-    article = make_article("São Paulo café " + "word " * 60)
+    article = make_article("São Paulo café " + "word " * 35)
     assert article.slug.startswith("sao-paulo-cafe-word")
     assert len(article.slug) <= Article._meta.get_field("slug").max_length
     assert not article.slug.endswith("-")

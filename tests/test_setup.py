@@ -17,7 +17,12 @@ def test_load_demo_is_idempotent_and_covers_every_role(capsys):
     call_command("load_demo")
     counts = [Article.objects.count(), Author.objects.count(), RegionTag.objects.count(), TopicTag.objects.count()]
     call_command("load_demo")
-    assert [Article.objects.count(), Author.objects.count(), RegionTag.objects.count(), TopicTag.objects.count()] == counts
+    assert [
+        Article.objects.count(),
+        Author.objects.count(),
+        RegionTag.objects.count(),
+        TopicTag.objects.count(),
+    ] == counts
     assert Article.objects.live().count() >= 12
     assert Article.objects.filter(status=Article.Status.DRAFT).exists()
     default = PromoFooter.objects.get(is_default=True)

@@ -1,5 +1,4 @@
 from datetime import timedelta
-from pathlib import Path
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -26,12 +25,22 @@ class Command(BaseCommand):
         self.load_tags()
         for headline, standfirst, paragraphs, names, regions, topics, hours_ago in demo.ARTICLES:
             self.load_article(
-                headline, standfirst, paragraphs, [authors[n] for n in names], regions, topics,
+                headline,
+                standfirst,
+                paragraphs,
+                [authors[n] for n in names],
+                regions,
+                topics,
                 publish_at=now - timedelta(hours=hours_ago),
             )
         headline, standfirst, paragraphs, names, regions, topics = demo.SCHEDULED
         self.load_article(
-            headline, standfirst, paragraphs, [authors[n] for n in names], regions, topics,
+            headline,
+            standfirst,
+            paragraphs,
+            [authors[n] for n in names],
+            regions,
+            topics,
             publish_at=now + timedelta(days=2),
         )
         headline, standfirst, paragraphs, names, regions, topics = demo.DRAFT
