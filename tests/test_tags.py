@@ -4,7 +4,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
-from articles.models import RegionTag, TopicTag
+from articles.models import Article, RegionTag, TopicTag
 from tests.factories import make_article
 
 pytestmark = pytest.mark.django_db
@@ -16,7 +16,8 @@ def test_region_and_topic_vocabularies_never_mix():
     assert [t.name for t in article.regions.all()] == ["London"]
     assert [t.name for t in article.topics.all()] == ["Culture"]
     assert not article.topics.filter(name="London").exists()
-    assert not TopicTag.objects.get(name="London").articles.exists()
+    assert not Article.objects.filter(topics__name="London").exists()
+    assert Article.objects.filter(regions__name="London").get() == article
 
 
 def test_case_insensitive_duplicates_are_merged():
