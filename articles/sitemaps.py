@@ -92,5 +92,7 @@ def sitemap_index(request):
         location = settings.SITE_URL + reverse("sitemap_section", kwargs={"section": section})
         lastmod = sitemap.get_latest_lastmod()
         entries.append(SitemapIndexItem(location, lastmod))
-        entries += [SitemapIndexItem(f"{location}?p={page}", lastmod) for page in range(2, sitemap.paginator.num_pages + 1)]
+        entries += [
+            SitemapIndexItem(f"{location}?p={page}", lastmod) for page in range(2, sitemap.paginator.num_pages + 1)
+        ]
     return TemplateResponse(request, "sitemap_index.xml", {"sitemaps": entries}, content_type="application/xml")

@@ -15,7 +15,12 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("robots.txt", robots_txt, name="robots_txt"),
     path("sitemap.xml", sitemap_index, name="sitemap"),
-    path("sitemap-news.xml", sitemap_views.sitemap, {"sitemaps": NEWS_SITEMAPS, "template_name": "sitemaps/news.xml"}, name="sitemap_news"),
+    path(
+        "sitemap-news.xml",
+        sitemap_views.sitemap,
+        {"sitemaps": NEWS_SITEMAPS, "template_name": "sitemaps/news.xml"},
+        name="sitemap_news",
+    ),
     path("sitemap-<section>.xml", sitemap_views.sitemap, {"sitemaps": SITEMAPS}, name="sitemap_section"),
     path("", include("articles.urls")),
 ]
