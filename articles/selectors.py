@@ -16,7 +16,8 @@ VOCABULARIES = {
     "topic": (TopicTag, TaggedTopic, "topics"),
 }
 RELATED_LIMIT = 4
-HOME_LATEST_LIMIT = 8
+HOME_SECONDARY_LIMIT = 2
+HOME_LATEST_LIMIT = 7
 HOME_SECTION_LIMIT = 4
 
 
@@ -128,13 +129,16 @@ def featured_sections(sections, *, exclude_ids=(), limit=HOME_SECTION_LIMIT):
 
 
 def home_page():
-    """The home page: a lead story, the latest after it, and the featured sections."""
-    latest = list(live_articles()[: HOME_LATEST_LIMIT + 1])
-    lead, rest = (latest[0], latest[1:]) if latest else (None, [])
-    shown = [article.pk for article in latest]
+    """The home page: a lead story, two more under it, the latest after those, then the featured sections."""
+    front = list(live_articles()[: 1 + HOME_SECONDARY_LIMIT + HOME_LATEST_LIMIT])
+    lead = front[0] if front else None
+    secondary = front[1 : 1 + HOME_SECONDARY_LIMIT]
+    latest = front[1 + HOME_SECONDARY_LIMIT :]
+    shown = [article.pk for article in front]
     return {
         "lead": lead,
-        "latest": rest,
+        "secondary": secondary,
+        "latest": latest,
         "sections": featured_sections(settings.HOME_SECTIONS, exclude_ids=shown),
     }
 

@@ -329,3 +329,32 @@ def test_list_pages_do_not_query_per_article(client, settings):
     many = {url: count_queries(client, url) for url in urls}
     assert many == few
     assert few["/region/london/"] <= 12
+
+
+def test_production_static_files_get_hashed_names(tmp_path):
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    env = {key: value for key, value in os.environ.items() if key not in {"DATABASE_URL", "DEBUG"}}
+    env.update(
+        NEWSROOM_ENV="production",
+        SECRET_KEY="x7#long-random-production-secret-for-the-static-check-0123456789",
+        ALLOWED_HOSTS="news.example.org",
+        STATIC_ROOT=str(tmp_path / "static"),
+    )
+    project = Path(__file__).resolve().parent.parent
+    result = subprocess.run(
+        [sys.executable, "manage.py", "collectstatic", "--noinput"],
+        cwd=project,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
+    manifest = json.loads((tmp_path / "static" / "staticfiles.json").read_text())
+    hashed = manifest["paths"]["css/site.css"]
+    assert re.fullmatch(r"css/site\.[0-9a-f]{12}\.css", hashed)
+    assert (tmp_path / "static" / f"{hashed}.gz").exists()
