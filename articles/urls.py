@@ -1,13 +1,24 @@
 from django.urls import path
 
-from . import views
+from . import feeds, views
 
 app_name = "articles"
 
 urlpatterns = [
     path("", views.HomeView.as_view(), name="home"),
     path("news/<slug:slug>/", views.ArticleDetailView.as_view(), name="detail"),
+    path("regions/", views.RegionIndexView.as_view(), name="regions"),
+    path("topics/", views.TopicIndexView.as_view(), name="topics"),
     path("region/<slug:slug>/", views.RegionView.as_view(), name="region"),
     path("topic/<slug:slug>/", views.TopicView.as_view(), name="topic"),
     path("author/<slug:slug>/", views.AuthorView.as_view(), name="author"),
+    path("search/", views.SearchView.as_view(), name="search"),
+    path("feed/", feeds.LatestArticlesFeed(), name="feed"),
+    path("feed/atom/", feeds.LatestArticlesAtomFeed(), name="feed_atom"),
+    path("region/<slug:slug>/feed/", feeds.RegionFeed(), name="region_feed"),
+    path("region/<slug:slug>/feed/atom/", feeds.RegionAtomFeed(), name="region_feed_atom"),
+    path("topic/<slug:slug>/feed/", feeds.TopicFeed(), name="topic_feed"),
+    path("topic/<slug:slug>/feed/atom/", feeds.TopicAtomFeed(), name="topic_feed_atom"),
+    path("author/<slug:slug>/feed/", feeds.AuthorFeed(), name="author_feed"),
+    path("author/<slug:slug>/feed/atom/", feeds.AuthorAtomFeed(), name="author_feed_atom"),
 ]

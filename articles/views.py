@@ -1,62 +1,130 @@
-from django.shortcuts import get_object_or_404
-from django.views.generic import DetailView, ListView
+from django.conf import settings
+from django.http import HttpResponse
+from django.template import loader
+from django.urls import reverse
+from django.views.decorators.cache import cache_control
+from django.views.decorators.http import require_GET
+from django.views.generic import DetailView, ListView, TemplateView
 
-from .models import Article, Author, RegionTag, TopicTag
+from . import selectors
+from .search import MAX_QUERY_LENGTH, clean_query, search_articles
+
+PAGE_SIZE = 20
 
 
 class LiveArticlesMixin:
     """Every public view starts from the one public queryset."""
 
     def get_queryset(self):
-        return Article.objects.live().with_listing_related()
+        return selectors.live_articles()
 
 
-class HomeView(LiveArticlesMixin, ListView):
-    template_name = "articles/home.html"
+class ArticleListView(LiveArticlesMixin, ListView):
+    """A paginated list of live articles; a malformed or out-of-range ?page= is a 404."""
+
     context_object_name = "articles"
-    paginate_by = 20
+    paginate_by = PAGE_SIZE
+
+
+class HomeView(TemplateView):
+    template_name = "articles/home.html"
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(**selectors.home_page(), **kwargs)
 
 
 class ArticleDetailView(LiveArticlesMixin, DetailView):
     template_name = "articles/article_detail.html"
     context_object_name = "article"
 
+    def get_object(self, queryset=None):
+        queryset = self.get_queryset() if queryset is None else queryset
+        return selectors.article_for_reader(queryset, self.kwargs["slug"])
 
-class TaggedArticlesView(LiveArticlesMixin, ListView):
-    """A section page: the live articles carrying one region or topic."""
 
-    tag_model = None
-    tag_field = None
+class SectionView(ArticleListView):
+    """A region or topic page: the tag's description and its live articles, newest first."""
+
+    vocabulary = None
     template_name = "articles/section.html"
-    context_object_name = "articles"
-    paginate_by = 20
 
     def get_queryset(self):
-        self.tag = get_object_or_404(self.tag_model, slug=self.kwargs["slug"])
-        return super().get_queryset().filter(**{self.tag_field: self.tag})
+        self.tag = selectors.public_tag_or_404(self.vocabulary, self.kwargs["slug"])
+        return selectors.tag_articles(self.vocabulary, self.tag)
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(tag=self.tag, **kwargs)
+        return super().get_context_data(tag=self.tag, vocabulary=self.vocabulary, **kwargs)
 
 
-class RegionView(TaggedArticlesView):
-    tag_model = RegionTag
-    tag_field = "regions"
+class RegionView(SectionView):
+    vocabulary = "region"
 
 
-class TopicView(TaggedArticlesView):
-    tag_model = TopicTag
-    tag_field = "topics"
+class TopicView(SectionView):
+    vocabulary = "topic"
 
 
-class AuthorView(LiveArticlesMixin, ListView):
-    template_name = "articles/author.html"
-    context_object_name = "articles"
-    paginate_by = 20
+class SectionIndexView(ListView):
+    """Every region (or topic) that has live articles, with how many."""
+
+    vocabulary = None
+    template_name = "articles/section_index.html"
+    context_object_name = "tags"
 
     def get_queryset(self):
-        self.author = get_object_or_404(Author, slug=self.kwargs["slug"])
-        return super().get_queryset().filter(bylines=self.author)
+        return selectors.public_tags(self.vocabulary)
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(vocabulary=self.vocabulary, **kwargs)
+
+
+class RegionIndexView(SectionIndexView):
+    vocabulary = "region"
+
+
+class TopicIndexView(SectionIndexView):
+    vocabulary = "topic"
+
+
+class AuthorView(ArticleListView):
+    template_name = "articles/author.html"
+
+    def get_queryset(self):
+        self.author = selectors.public_author_or_404(self.kwargs["slug"])
+        return selectors.author_articles(self.author)
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(author=self.author, **kwargs)
+
+
+class SearchView(ArticleListView):
+    template_name = "articles/search.html"
+
+    def get_queryset(self):
+        self.query = clean_query(self.request.GET.get("q", ""))
+        return search_articles(super().get_queryset(), self.query)
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(query=self.query, max_query_length=MAX_QUERY_LENGTH, noindex=True, **kwargs)
+
+
+@require_GET
+@cache_control(max_age=3600, public=True)
+def robots_txt(request):
+    lines = [
+        "User-agent: *",
+        f"Disallow: {reverse('admin:index')}",
+        "Disallow: /preview/",
+        f"Disallow: {reverse('articles:search')}",
+        "",
+        f"Sitemap: {settings.SITE_URL}{reverse('sitemap')}",
+        f"Sitemap: {settings.SITE_URL}{reverse('sitemap_news')}",
+    ]
+    return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")
+
+
+def server_error(request):
+    """The 500 page in the site's design, rendered without touching the database."""
+    template = loader.get_template("500.html")
+    context = {"SITE_NAME": settings.SITE_NAME, "SITE_TAGLINE": settings.SITE_TAGLINE, "is_error_page": True}
+    return HttpResponse(template.render(context), status=500)

@@ -167,6 +167,27 @@ TAGGIT_CASE_INSENSITIVE = True
 SITE_NAME = os.environ.get("SITE_NAME", "The WP Times")
 SITE_TAGLINE = os.environ.get("SITE_TAGLINE", "24/7 news for Westminster and Pimlico, London and the world")
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+SITE_LANGUAGE = os.environ.get("SITE_LANGUAGE", "en")
+
+
+def env_sections(name, default):
+    """Sections as (vocabulary, slug) pairs from "region:london,topic:culture"."""
+    sections = []
+    for item in env_list(name, default):
+        vocabulary, _, slug = item.partition(":")
+        if vocabulary not in {"region", "topic"} or not slug.strip():
+            raise ImproperlyConfigured(f"{name}: “{item}” should look like “region:london” or “topic:culture”.")
+        sections.append((vocabulary, slug.strip()))
+    return sections
+
+
+# The reader's site: sections featured on the home page (in order, each with
+# its latest stories) and the sections linked from the masthead navigation.
+HOME_SECTIONS = env_sections("HOME_SECTIONS", "region:london,region:westminster,topic:defence,topic:culture")
+NAV_SECTIONS = env_sections(
+    "NAV_SECTIONS",
+    "region:london,region:westminster,region:pimlico,topic:politics,topic:defence,topic:business,topic:culture",
+)
 
 # Security. Behind TLS in production; plain HTTP on a developer's machine.
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", default=PRODUCTION)

@@ -1,7 +1,11 @@
 from django.conf import settings
 from django.conf.urls.static import static
 from django.contrib import admin
+from django.contrib.sitemaps import views as sitemap_views
 from django.urls import include, path
+
+from articles.sitemaps import NEWS_SITEMAPS, SITEMAPS, sitemap_index
+from articles.views import robots_txt
 
 admin.site.site_header = f"{settings.SITE_NAME} newsroom"
 admin.site.site_title = f"{settings.SITE_NAME} newsroom"
@@ -9,8 +13,19 @@ admin.site.index_title = "Editorial desk"
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    path("robots.txt", robots_txt, name="robots_txt"),
+    path("sitemap.xml", sitemap_index, name="sitemap"),
+    path(
+        "sitemap-news.xml",
+        sitemap_views.sitemap,
+        {"sitemaps": NEWS_SITEMAPS, "template_name": "sitemaps/news.xml"},
+        name="sitemap_news",
+    ),
+    path("sitemap-<section>.xml", sitemap_views.sitemap, {"sitemaps": SITEMAPS}, name="sitemap_section"),
     path("", include("articles.urls")),
 ]
+
+handler500 = "articles.views.server_error"
 
 if settings.DEBUG:
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

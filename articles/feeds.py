@@ -1,0 +1,172 @@
+"""RSS 2.0 and Atom feeds of live articles: the latest, and per region, topic and author.
+
+Each item carries a summary, the full text, every byline and its regions and
+topics as categories. Links are absolute on SITE_URL, like canonical links.
+"""
+
+from django.conf import settings
+from django.contrib.syndication.views import Feed
+from django.urls import reverse
+from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
+from django.utils.html import escape
+
+from . import selectors
+
+FEED_SIZE = 30
+
+
+def absolute(path):
+    return f"{settings.SITE_URL}{path}"
+
+
+class FullTextRssFeed(Rss201rev2Feed):
+    """RSS 2.0 with the article body in content:encoded."""
+
+    def rss_attributes(self):
+        return {**super().rss_attributes(), "xmlns:content": "http://purl.org/rss/1.0/modules/content/"}
+
+    def add_item_elements(self, handler, item):
+        super().add_item_elements(handler, item)
+        if item.get("content"):
+            handler.addQuickElement("content:encoded", item["content"])
+
+
+class FullTextAtomFeed(Atom1Feed):
+    """Atom with the article body as HTML content beside the summary."""
+
+    def add_item_elements(self, handler, item):
+        super().add_item_elements(handler, item)
+        if item.get("content"):
+            handler.addQuickElement("content", item["content"], {"type": "html"})
+
+
+class LatestArticlesFeed(Feed):
+    feed_type = FullTextRssFeed
+    url_name = "articles:feed"
+
+    def title(self, obj=None):
+        return settings.SITE_NAME
+
+    def description(self, obj=None):
+        return settings.SITE_TAGLINE
+
+    subtitle = description
+
+    def link(self, obj=None):
+        return absolute(reverse("articles:home"))
+
+    def feed_url(self, obj=None):
+        return absolute(reverse(self.url_name))
+
+    def articles(self, obj):
+        return selectors.live_articles()
+
+    def items(self, obj=None):
+        return self.articles(obj)[:FEED_SIZE]
+
+    def item_title(self, item):
+        return item.headline
+
+    def item_description(self, item):
+        # Readers treat descriptions and Atom summaries as HTML: escape the plain text.
+        return escape(item.standfirst or item.excerpt)
+
+    def item_link(self, item):
+        return absolute(item.get_absolute_url())
+
+    def item_guid(self, item):
+        return absolute(item.get_absolute_url())
+
+    def item_pubdate(self, item):
+        return item.publish_at
+
+    def item_updateddate(self, item):
+        return max(item.updated_at, item.publish_at)
+
+    def item_author_name(self, item):
+        names = [author.name for author in item.authors]
+        return ", ".join(names) or None
+
+    def item_categories(self, item):
+        return [tag.name for tag in item.regions.all()] + [tag.name for tag in item.topics.all()]
+
+    def item_extra_kwargs(self, item):
+        return {"content": item.body}
+
+
+class LatestArticlesAtomFeed(LatestArticlesFeed):
+    feed_type = FullTextAtomFeed
+    url_name = "articles:feed_atom"
+
+
+class SectionFeed(LatestArticlesFeed):
+    vocabulary = None
+
+    def get_object(self, request, slug):
+        return selectors.public_tag_or_404(self.vocabulary, slug)
+
+    def title(self, obj=None):
+        return f"{obj.name} — {settings.SITE_NAME}"
+
+    def description(self, obj=None):
+        return obj.description or f"The latest {obj.name} stories from {settings.SITE_NAME}."
+
+    subtitle = description
+
+    def link(self, obj=None):
+        return absolute(obj.get_absolute_url())
+
+    def feed_url(self, obj=None):
+        return absolute(reverse(self.url_name, kwargs={"slug": obj.slug}))
+
+    def articles(self, obj):
+        return selectors.tag_articles(self.vocabulary, obj)
+
+
+class RegionFeed(SectionFeed):
+    vocabulary = "region"
+    url_name = "articles:region_feed"
+
+
+class RegionAtomFeed(RegionFeed):
+    feed_type = FullTextAtomFeed
+    url_name = "articles:region_feed_atom"
+
+
+class TopicFeed(SectionFeed):
+    vocabulary = "topic"
+    url_name = "articles:topic_feed"
+
+
+class TopicAtomFeed(TopicFeed):
+    feed_type = FullTextAtomFeed
+    url_name = "articles:topic_feed_atom"
+
+
+class AuthorFeed(LatestArticlesFeed):
+    url_name = "articles:author_feed"
+
+    def get_object(self, request, slug):
+        return selectors.public_author_or_404(slug)
+
+    def title(self, obj=None):
+        return f"{obj.name} — {settings.SITE_NAME}"
+
+    def description(self, obj=None):
+        return obj.bio or f"The latest stories by {obj.name} for {settings.SITE_NAME}."
+
+    subtitle = description
+
+    def link(self, obj=None):
+        return absolute(obj.get_absolute_url())
+
+    def feed_url(self, obj=None):
+        return absolute(reverse(self.url_name, kwargs={"slug": obj.slug}))
+
+    def articles(self, obj):
+        return selectors.author_articles(obj)
+
+
+class AuthorAtomFeed(AuthorFeed):
+    feed_type = FullTextAtomFeed
+    url_name = "articles:author_feed_atom"

@@ -1,0 +1,98 @@
+"""Sitemaps of what is live: articles, sections, authors, and a Google News sitemap.
+
+Locations are absolute on SITE_URL, like canonical links, whatever host the
+request came in on.
+"""
+
+from datetime import timedelta
+from urllib.parse import urlsplit
+
+from django.conf import settings
+from django.contrib.sitemaps import Sitemap
+from django.contrib.sitemaps.views import SitemapIndexItem, x_robots_tag
+from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.utils import timezone
+
+from . import selectors
+from .models import Article
+
+NEWS_WINDOW = timedelta(hours=48)
+NEWS_LIMIT = 1000  # Google News reads at most this many entries
+
+
+class SiteUrlSitemap(Sitemap):
+    def get_urls(self, page=1, site=None, protocol=None):
+        parts = urlsplit(settings.SITE_URL)
+        return self._urls(page, parts.scheme, parts.netloc)
+
+
+class ArticleSitemap(SiteUrlSitemap):
+    changefreq = "hourly"
+
+    def items(self):
+        return Article.objects.live().only("slug", "updated_at", "publish_at").order_by("-publish_at", "-pk")
+
+    def lastmod(self, article):
+        return max(article.updated_at, article.publish_at)
+
+
+class SectionSitemap(SiteUrlSitemap):
+    changefreq = "hourly"
+
+    def items(self):
+        return [*selectors.public_tags("region"), *selectors.public_tags("topic")]
+
+
+class AuthorSitemap(SiteUrlSitemap):
+    changefreq = "daily"
+
+    def items(self):
+        return selectors.public_authors()
+
+
+class PageSitemap(SiteUrlSitemap):
+    changefreq = "hourly"
+
+    def items(self):
+        return ["articles:home", "articles:regions", "articles:topics"]
+
+    def location(self, name):
+        return reverse(name)
+
+
+class NewsSitemap(SiteUrlSitemap):
+    """Articles first published in the last 48 hours, for Google News."""
+
+    limit = NEWS_LIMIT
+
+    def items(self):
+        since = timezone.now() - NEWS_WINDOW
+        return Article.objects.live().filter(publish_at__gte=since).order_by("-publish_at", "-pk")[:NEWS_LIMIT]
+
+    def lastmod(self, article):
+        return max(article.updated_at, article.publish_at)
+
+
+SITEMAPS = {
+    "pages": PageSitemap,
+    "articles": ArticleSitemap,
+    "sections": SectionSitemap,
+    "authors": AuthorSitemap,
+}
+NEWS_SITEMAPS = {"news": NewsSitemap}
+
+
+@x_robots_tag
+def sitemap_index(request):
+    """The sitemap index, listing each section sitemap (and its later pages) on SITE_URL."""
+    entries = []
+    for section, sitemap_class in SITEMAPS.items():
+        sitemap = sitemap_class()
+        location = settings.SITE_URL + reverse("sitemap_section", kwargs={"section": section})
+        lastmod = sitemap.get_latest_lastmod()
+        entries.append(SitemapIndexItem(location, lastmod))
+        entries += [
+            SitemapIndexItem(f"{location}?p={page}", lastmod) for page in range(2, sitemap.paginator.num_pages + 1)
+        ]
+    return TemplateResponse(request, "sitemap_index.xml", {"sitemaps": entries}, content_type="application/xml")
