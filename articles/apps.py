@@ -1,7 +1,22 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
+
+
+def sync_roles_after_migrate(sender, apps, **kwargs):
+    """Keep the role groups whole after every migrate or flush (new permissions reach the roles too)."""
+    from .roles import sync_role_groups
+
+    try:
+        group_model, permission_model = apps.get_model("auth", "Group"), apps.get_model("auth", "Permission")
+    except LookupError:
+        return
+    sync_role_groups(group_model=group_model, permission_model=permission_model)
 
 
 class ArticlesConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "articles"
     verbose_name = "Newsroom"
+
+    def ready(self):
+        post_migrate.connect(sync_roles_after_migrate, sender=self)

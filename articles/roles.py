@@ -15,6 +15,46 @@ REPORTER = "Reporter"
 EDITOR = "Editor"
 ADMIN = "Admin"
 
+# What each role may do, as permission codenames of this app. Admins get every
+# permission of the apps below: the desk, accounts and the admin log.
+_READ_VOCABULARIES = ["view_author", "view_regiontag", "view_topictag", "view_promofooter"]
+_REPORTER = [
+    "add_article",
+    "change_article",
+    "view_article",
+    "add_byline",
+    "change_byline",
+    "delete_byline",
+    "view_byline",
+    "view_correction",
+    "view_articletransition",
+    *_READ_VOCABULARIES,
+]
+_EDITOR = [
+    *_REPORTER,
+    "delete_article",
+    "edit_any_article",
+    "review_article",
+    "publish_article",
+    "share_preview",
+    "add_correction",
+    "change_correction",
+    "view_previewlink",
+]
+ROLE_PERMISSIONS = {REPORTER: _REPORTER, EDITOR: _EDITOR}
+ADMIN_APPS = ["articles", "auth", "admin"]
+
+
+def sync_role_groups(*, group_model, permission_model):
+    """Create the role groups and give them their permissions (adds only; never takes away)."""
+    for name, codenames in ROLE_PERMISSIONS.items():
+        group, _ = group_model.objects.get_or_create(name=name)
+        group.permissions.add(
+            *permission_model.objects.filter(content_type__app_label="articles", codename__in=codenames)
+        )
+    group, _ = group_model.objects.get_or_create(name=ADMIN)
+    group.permissions.add(*permission_model.objects.filter(content_type__app_label__in=ADMIN_APPS))
+
 
 def is_editor(user):
     """Editors (and Admins) edit any article and run the desk."""
