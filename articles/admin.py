@@ -75,6 +75,9 @@ class ArticleAdminForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         if self.instance.pk:
             self.initial.setdefault("loaded_version", self.instance.version)
+        if "slug" in self.fields:
+            # Left empty, the model makes the slug from the headline.
+            self.fields["slug"].required = False
 
     def clean(self):
         cleaned = super().clean()

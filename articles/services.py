@@ -325,7 +325,7 @@ def preview_link_create(*, article: Article, user, expires_at=None) -> PreviewLi
     expires_at = expires_at or PreviewLink.default_expiry(now)
     if expires_at <= now:
         raise InvalidTransitionError("A preview link must expire in the future.")
-    return PreviewLink.objects.create(article=locked, expires_at=expires_at, created_by=user)
+    return PreviewLink.objects.create(article=locked, expires_at=expires_at, created_by=user, created_at=now)
 
 
 @transaction.atomic
