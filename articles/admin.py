@@ -231,6 +231,10 @@ class ArticleAdmin(VersionAdmin):
     def has_publish_permission(self, request):
         return roles.can_publish(request.user)
 
+    def view_on_site(self, article):
+        """Link to the public page only when readers can see it; previews cover the rest."""
+        return article.get_absolute_url() if article.is_live else None
+
     # Change form --------------------------------------------------------------------------------------------------------
 
     def get_fieldsets(self, request, obj=None):

@@ -1,9 +1,13 @@
 from django.apps import AppConfig
+from django.apps import apps as global_apps
 from django.db.models.signals import post_migrate
 
 
-def sync_roles_after_migrate(sender, apps, **kwargs):
-    """Keep the role groups whole after every migrate or flush (new permissions reach the roles too)."""
+def sync_roles_after_migrate(sender, apps=global_apps, **kwargs):
+    """Keep the role groups whole after every migrate or flush (new permissions reach the roles too).
+
+    `flush` sends the signal without the migration state; the installed apps serve then.
+    """
     from .roles import sync_role_groups
 
     try:
