@@ -242,3 +242,20 @@ def test_save_never_writes_the_status_even_if_the_instance_carries_one():
     stored = Article.objects.get(pk=article.pk)
     assert stored.status == Article.Status.DRAFT
     assert stored.publish_at is None
+
+
+def test_demo_content_is_published_through_the_workflow_and_the_demo_admin_is_no_superuser():
+    from io import StringIO
+
+    from django.contrib.auth import get_user_model
+    from django.core.management import call_command
+
+    call_command("load_demo", stdout=StringIO())
+    admin = get_user_model().objects.get(username="admin")
+    assert not admin.is_superuser and admin.is_staff
+    assert list(admin.groups.values_list("name", flat=True)) == ["Admin"]
+    published = Article.objects.filter(status=Article.Status.PUBLISHED)
+    assert published.exists()
+    for article in published:
+        entry = article.transitions.get()
+        assert (entry.to_status, entry.user.username) == (Article.Status.PUBLISHED, "editor")
