@@ -16,6 +16,9 @@ ACCOUNTS = [
     ("admin", "demo-admin-pass", "Admin", None, None),
 ]
 
+# The demo account that publishes the demo stories through the workflow.
+DEMO_PUBLISHER = "editor"
+
 AUTHORS = [
     ("Amira Patel", "Westminster reporter", "Amira covers the council, Parliament Square and everything in between."),
     (

@@ -1,3 +1,7 @@
+from django.utils import timezone
+from django.utils.formats import date_format
+
+
 class ArticleError(Exception):
     """Base class for errors an editor or an import can be told about in plain words."""
 
@@ -12,3 +16,37 @@ class DuplicateImportError(ArticleError):
     def __init__(self, article):
         self.article = article
         super().__init__(f"Already imported as “{article.headline}” (/{article.slug}/); nothing changed.")
+
+
+class WorkflowPermissionError(ArticleError):
+    """The user's role does not allow this action on this article; nothing changed (shown as 403)."""
+
+
+class InvalidTransitionError(ArticleError):
+    """The article is not in a state this transition starts from; nothing changed."""
+
+
+class ChecklistError(ArticleError):
+    """The article misses something it needs before review or publication."""
+
+    def __init__(self, missing):
+        self.missing = list(missing)
+        super().__init__("Not ready yet: " + "; ".join(self.missing) + ".")
+
+
+class EditConflictError(ArticleError):
+    """Someone else saved the article after this editor opened it; their version was kept."""
+
+    def __init__(self, *, saved_by, saved_at):
+        self.saved_by = saved_by
+        self.saved_at = saved_at
+        who = saved_by or "someone else"
+        when = date_format(timezone.localtime(saved_at), "j F Y, H:i:s")
+        super().__init__(
+            f"{who} saved this article at {when}, after you opened it. Your changes were not saved and their "
+            "version is untouched: copy what you need from this form, then reload the page to edit their version."
+        )
+
+
+class PreviewLinkError(ArticleError):
+    """A preview link that cannot be shown: tampered, unknown, expired or revoked."""

@@ -1,4 +1,9 @@
+import secrets
+from datetime import timedelta
+
+import reversion
 from django.conf import settings
+from django.core import signing
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
@@ -286,6 +291,7 @@ class Article(models.Model):
                 "Heading": {"levels": [2, 3, 4]},
                 "BulletList": True,
                 "OrderedList": True,
+                "ListItem": True,
                 "Blockquote": True,
                 "HorizontalRule": True,
                 "HardBreak": True,
@@ -365,6 +371,12 @@ class Article(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["wire_checksum"], condition=~Q(wire_checksum=""), name="unique_wire_copy"),
         ]
+        permissions = [
+            ("edit_any_article", "Can edit articles written by anyone"),
+            ("review_article", "Can send articles in review back with changes requested"),
+            ("publish_article", "Can publish, schedule and unpublish articles"),
+            ("share_preview", "Can create and revoke shareable preview links"),
+        ]
 
     def __str__(self):
         return self.headline
@@ -408,6 +420,44 @@ class Article(models.Model):
     @property
     def is_scheduled(self):
         return self.status == self.Status.PUBLISHED and not self.is_live
+
+    @property
+    def desk_state(self):
+        """The state editors see: a published article is "scheduled" until it is live."""
+        if self.status == self.Status.PUBLISHED:
+            return "live" if self.is_live else "scheduled"
+        return self.status
+
+    @property
+    def region_items(self):
+        """Tag rows followed by revisions, so a restored version brings its regions back."""
+        return TaggedRegion.objects.filter(content_object=self)
+
+    @property
+    def topic_items(self):
+        return TaggedTopic.objects.filter(content_object=self)
+
+    def missing_for_publication(self):
+        """Everything still missing before review or publication, in plain words (empty when ready)."""
+        missing = []
+        if not self.headline.strip():
+            missing.append("a headline")
+        if not self.standfirst.strip():
+            missing.append("a standfirst")
+        if not text.html_to_text(self.body).strip():
+            missing.append("body text")
+        if self.pk is None or not self.regions.exists():
+            missing.append("at least one region")
+        if self.pk is None or not self.topics.exists():
+            missing.append("at least one topic")
+        if self.pk is None or not self.byline_set.exists():
+            missing.append("at least one byline")
+        if self.hero_image:
+            if not self.hero_alt.strip():
+                missing.append("alt text for the hero image")
+            if not self.hero_credit.strip():
+                missing.append("a credit for the hero image")
+        return missing
 
     @property
     def authors(self):
@@ -466,3 +516,85 @@ class Correction(models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()} on {self.article}"
+
+
+class ArticleTransition(models.Model):
+    """One state change of an article: who, when, from, to and why."""
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="transitions")
+    from_status = models.CharField(max_length=20, choices=Article.Status.choices)
+    to_status = models.CharField(max_length=20, choices=Article.Status.choices)
+    publish_at = models.DateTimeField(
+        null=True, blank=True, help_text="The publish time set by this transition, when it set one."
+    )
+    comment = models.TextField(blank=True)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+
+    def __str__(self):
+        return f"{self.article}: {self.get_from_status_display()} → {self.get_to_status_display()}"
+
+
+PREVIEW_LINK_SALT = "articles.preview-link"
+PREVIEW_LINK_HOURS = 48
+
+
+def new_preview_key():
+    return secrets.token_urlsafe(24)
+
+
+class PreviewLinkQuerySet(models.QuerySet):
+    def usable(self, at=None):
+        """Links that still open: not revoked and not expired."""
+        return self.filter(revoked_at__isnull=True, expires_at__gt=at or timezone.now())
+
+
+class PreviewLink(models.Model):
+    """A signed, expiring, revocable link that shows an unpublished article to someone without an account."""
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="preview_links")
+    key = models.CharField(max_length=64, unique=True, default=new_preview_key, editable=False)
+    expires_at = models.DateTimeField(help_text="The link stops working at this time.")
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    objects = PreviewLinkQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self):
+        return f"Preview of {self.article}"
+
+    def get_absolute_url(self):
+        return reverse("articles:preview", kwargs={"token": self.token})
+
+    @property
+    def token(self):
+        return signing.Signer(salt=PREVIEW_LINK_SALT).sign(self.key)
+
+    @staticmethod
+    def key_from_token(token):
+        """The key inside a token; raises signing.BadSignature when the token was altered."""
+        return signing.Signer(salt=PREVIEW_LINK_SALT).unsign(token)
+
+    @staticmethod
+    def default_expiry(at=None):
+        return (at or timezone.now()) + timedelta(hours=PREVIEW_LINK_HOURS)
+
+    def is_usable(self, at=None):
+        at = at or timezone.now()
+        return self.revoked_at is None and self.expires_at > at
+
+
+# Every saved version keeps the article with its bylines and tags; the promo
+# footer and hero image are fields of the article row itself. Corrections and
+# transitions are a log, not content, so restoring a version never touches them.
+reversion.register(Article, follow=["byline_set", "region_items", "topic_items"])
+reversion.register(Byline)
+reversion.register(TaggedRegion)
+reversion.register(TaggedTopic)

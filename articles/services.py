@@ -1,9 +1,30 @@
 """Every write with side effects goes through a function here."""
 
+import reversion
 from django.db import transaction
+from django.utils import timezone
 
-from .exceptions import DuplicateImportError
-from .models import Article, Author, PromoFooter
+from . import roles
+from .exceptions import (
+    ChecklistError,
+    DuplicateImportError,
+    EditConflictError,
+    InvalidTransitionError,
+    WorkflowPermissionError,
+)
+from .models import (
+    Article,
+    ArticleTransition,
+    Author,
+    Byline,
+    Correction,
+    PreviewLink,
+    PromoFooter,
+    RegionTag,
+    TaggedRegion,
+    TaggedTopic,
+    TopicTag,
+)
 from .text import first_sentence, normalize_name
 from .wire import read_wire_copy
 
@@ -99,3 +120,220 @@ def article_import_wire_copy(*, path, headline=None, regions=(), topics=(), auth
         promo_footer=footer,
         wire_checksum=copy.checksum,
     )
+
+
+# Editorial workflow -------------------------------------------------------------------------------------------------
+
+# The fields an edit may write. Status and times belong to the transitions below.
+CONTENT_FIELDS = [
+    "headline",
+    "slug",
+    "standfirst",
+    "body",
+    "source_attribution",
+    "hero_image",
+    "hero_caption",
+    "hero_credit",
+    "hero_alt",
+    "promo_footer",
+]
+DERIVED_FIELDS = ["excerpt", "reading_minutes", "version", "updated_by", "updated_at"]
+
+
+def _lock(article):
+    """The article's row, locked until the transaction ends."""
+    return Article.objects.select_for_update().get(pk=article.pk)
+
+
+def _refuse_unless(allowed, message):
+    if not allowed:
+        raise WorkflowPermissionError(message)
+
+
+def _run_transition(*, transition, article, user, comment="", changes=None, require_checklist=False):
+    """Lock, check role and state, apply, and record one transition."""
+    locked = _lock(article)
+    _refuse_unless(
+        roles.role_allows(transition, user, locked),
+        f"Your role does not allow “{transition.label.lower()}” on this article; nothing changed.",
+    )
+    if not roles.state_allows(transition, locked):
+        raise InvalidTransitionError(
+            f"“{transition.label}” is not possible while the article is {locked.get_status_display().lower()}; "
+            "nothing changed."
+        )
+    if transition.needs_comment and not comment.strip():
+        raise InvalidTransitionError("Say what needs changing: the comment is required.")
+    if require_checklist:
+        missing = locked.missing_for_publication()
+        if missing:
+            raise ChecklistError(missing)
+    from_status = locked.status
+    locked.status = transition.target
+    for field, value in (changes or {}).items():
+        setattr(locked, field, value)
+    locked.updated_by = user
+    locked.save(update_fields=["status", *(changes or {}), "updated_by", "updated_at"])
+    ArticleTransition.objects.create(
+        article=locked,
+        from_status=from_status,
+        to_status=locked.status,
+        publish_at=(changes or {}).get("publish_at"),
+        comment=comment.strip(),
+        user=user,
+    )
+    return locked
+
+
+@transaction.atomic
+def article_submit(*, article: Article, user, comment: str = "") -> Article:
+    """Draft → in review. The owner or an editor; the publish checklist must pass."""
+    return _run_transition(transition=roles.SUBMIT, article=article, user=user, comment=comment, require_checklist=True)
+
+
+@transaction.atomic
+def article_request_changes(*, article: Article, user, comment: str) -> Article:
+    """In review → draft, with the editor's comment."""
+    return _run_transition(transition=roles.REQUEST_CHANGES, article=article, user=user, comment=comment)
+
+
+@transaction.atomic
+def article_publish(*, article: Article, user, publish_at=None, embargo_ends_at=None, comment: str = "") -> Article:
+    """Publish now, or schedule when publish_at is in the future; an embargo holds it back until it ends.
+
+    No worker is needed: `Article.objects.live()` starts matching when the time comes.
+    """
+    now = timezone.now()
+    publish_at = publish_at or now
+    if embargo_ends_at is not None and embargo_ends_at <= publish_at:
+        # An embargo that ends before the article goes live holds nothing back.
+        embargo_ends_at = None
+    changes = {"publish_at": publish_at, "embargo_ends_at": embargo_ends_at}
+    locked = _lock(article)
+    if locked.first_published_at is None:
+        changes["first_published_at"] = max(publish_at, embargo_ends_at or publish_at)
+    return _run_transition(
+        transition=roles.PUBLISH, article=article, user=user, comment=comment, changes=changes, require_checklist=True
+    )
+
+
+@transaction.atomic
+def article_unpublish(*, article: Article, user, comment: str = "") -> Article:
+    """Published (live or scheduled) → unpublished: gone from every public page at once."""
+    return _run_transition(transition=roles.UNPUBLISH, article=article, user=user, comment=comment)
+
+
+@transaction.atomic
+def correction_add(*, article: Article, user, kind: str, text: str) -> Correction:
+    """Add a public correction, clarification or update note to a live article."""
+    locked = _lock(article)
+    _refuse_unless(roles.can_write_corrections(user), "Only editors can add corrections; nothing changed.")
+    if not locked.is_live:
+        raise InvalidTransitionError("Corrections are for live articles; edit the text of this one instead.")
+    if kind not in Correction.Kind.values:
+        raise InvalidTransitionError("Choose correction, clarification or update.")
+    if not text.strip():
+        raise InvalidTransitionError("Write the note readers will see.")
+    return Correction.objects.create(article=locked, kind=kind, text=text.strip(), created_by=user)
+
+
+def article_check_version(*, article: Article, expected_version: int) -> Article:
+    """Lock the row and refuse when it was saved since `expected_version` was read (no lost updates)."""
+    locked = _lock(article)
+    if locked.version != expected_version:
+        raise EditConflictError(saved_by=locked.updated_by, saved_at=locked.updated_at)
+    return locked
+
+
+@transaction.atomic
+def article_save(*, article: Article, user, expected_version: int | None = None) -> Article:
+    """Save an edit of the article's content, refusing a stale copy and any role that may not edit it.
+
+    Status and publish times are never written here: only the transitions change them.
+    Bylines and tags are saved by the caller in the same transaction.
+    """
+    if article.pk is None:
+        _refuse_unless(user.has_perm("articles.add_article"), "Your role cannot write articles.")
+        article.status = Article.Status.DRAFT
+        article.publish_at = article.embargo_ends_at = article.first_published_at = None
+        article.created_by = article.updated_by = user
+        article.version = 1
+        article.save()
+        return article
+    stored = _lock(article)
+    _refuse_unless(roles.can_edit(user, stored), "Your role does not allow editing this article now; nothing changed.")
+    if expected_version is not None and stored.version != expected_version:
+        raise EditConflictError(saved_by=stored.updated_by, saved_at=stored.updated_at)
+    article.version = stored.version + 1
+    article.updated_by = user
+    article.save(update_fields=CONTENT_FIELDS + DERIVED_FIELDS)
+    return article
+
+
+def _versions_in(revision, model):
+    return [v for v in revision.version_set.all() if v.content_type.model_class() is model]
+
+
+@transaction.atomic
+def article_restore_version(*, article: Article, version, user) -> Article:
+    """Bring back the text, image, footer, bylines and tags of an earlier version as a new version.
+
+    The state and publish times stay as they are now, and nothing is deleted: the
+    current text remains in the history.
+    """
+    stored = _lock(article)
+    _refuse_unless(roles.can_edit(user, stored), "Your role does not allow editing this article now; nothing changed.")
+    if version.object_id != str(stored.pk) or version.content_type.model_class() is not Article:
+        raise InvalidTransitionError("That version belongs to another article.")
+    fields = version.field_dict
+    with reversion.create_revision():
+        for name in CONTENT_FIELDS:
+            attname = Article._meta.get_field(name).attname
+            value = fields.get(attname, fields.get(name))
+            if name == "promo_footer":
+                value = value if PromoFooter.objects.filter(pk=value).exists() else None
+            setattr(stored, attname, value)
+        stored.version += 1
+        stored.updated_by = user
+        stored.save(update_fields=CONTENT_FIELDS + DERIVED_FIELDS)
+        bylines = sorted(_versions_in(version.revision, Byline), key=lambda v: v.field_dict["position"])
+        authors = Author.objects.in_bulk([v.field_dict["author_id"] for v in bylines])
+        article_set_bylines(
+            article=stored,
+            authors=[authors[v.field_dict["author_id"]] for v in bylines if v.field_dict["author_id"] in authors],
+        )
+        for through, tag_model, manager in (
+            (TaggedRegion, RegionTag, stored.regions),
+            (TaggedTopic, TopicTag, stored.topics),
+        ):
+            tag_ids = [v.field_dict["tag_id"] for v in _versions_in(version.revision, through)]
+            manager.set(list(tag_model.objects.filter(pk__in=tag_ids)))
+        reversion.set_user(user)
+        reversion.set_comment(
+            f"Restored the version saved on {timezone.localtime(version.revision.date_created):%d %b %Y %H:%M}."
+        )
+        reversion.add_to_revision(stored)
+    return stored
+
+
+@transaction.atomic
+def preview_link_create(*, article: Article, user, expires_at=None) -> PreviewLink:
+    """A shareable preview link for someone without an account (48 hours unless told otherwise)."""
+    locked = _lock(article)
+    _refuse_unless(roles.can_share_preview(user), "Only editors can share preview links.")
+    now = timezone.now()
+    expires_at = expires_at or PreviewLink.default_expiry(now)
+    if expires_at <= now:
+        raise InvalidTransitionError("A preview link must expire in the future.")
+    return PreviewLink.objects.create(article=locked, expires_at=expires_at, created_by=user, created_at=now)
+
+
+@transaction.atomic
+def preview_link_revoke(*, link: PreviewLink, user) -> PreviewLink:
+    """Stop a preview link from working, at once and for good."""
+    locked = PreviewLink.objects.select_for_update().get(pk=link.pk)
+    _refuse_unless(roles.can_share_preview(user), "Only editors can revoke preview links.")
+    if locked.revoked_at is None:
+        locked.revoked_at = timezone.now()
+        locked.save(update_fields=["revoked_at"])
+    return locked

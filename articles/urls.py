@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import feeds, views
+from . import feeds, preview, views
 
 app_name = "articles"
 
@@ -21,4 +21,6 @@ urlpatterns = [
     path("topic/<slug:slug>/feed/atom/", feeds.TopicAtomFeed(), name="topic_feed_atom"),
     path("author/<slug:slug>/feed/", feeds.AuthorFeed(), name="author_feed"),
     path("author/<slug:slug>/feed/atom/", feeds.AuthorAtomFeed(), name="author_feed_atom"),
+    path("preview/<str:token>/", preview.shared_preview, name="preview"),
+    path("preview/article/<int:pk>/", preview.staff_preview, name="staff_preview"),
 ]

@@ -39,3 +39,19 @@ def make_footer(**fields):
     fields.setdefault("name", f"Footer {next(_sequence)}")
     fields.setdefault("tagline", "Local news, all day:")
     return PromoFooter.objects.create(**fields)
+
+
+def make_user(role=None, username=None, *, author=None, **fields):
+    """A staff account in one of the role groups ("Reporter", "Editor", "Admin"), or with no role."""
+    from django.contrib.auth import get_user_model
+    from django.contrib.auth.models import Group
+
+    username = username or f"{(role or 'user').lower()}{next(_sequence)}"
+    user = get_user_model().objects.create_user(
+        username=username, password=fields.pop("password", "correct horse battery"), is_staff=True, **fields
+    )
+    if role:
+        user.groups.add(Group.objects.get(name=role))
+    if author is not None:
+        Author.objects.filter(pk=author.pk).update(user=user)
+    return user

@@ -10,7 +10,7 @@ from django.utils import timezone
 from articles import demo
 from articles.exceptions import DuplicateImportError
 from articles.models import Article, Author, PromoFooter, RegionTag, TopicTag
-from articles.services import article_create, article_import_wire_copy
+from articles.services import article_create, article_import_wire_copy, article_publish
 
 SEED_DIR = settings.BASE_DIR.parent / "shared" / "seed"
 
@@ -23,6 +23,8 @@ class Command(BaseCommand):
         now = timezone.now()
         authors = self.load_authors()
         self.load_tags()
+        self.load_accounts(authors)
+        self.publisher = get_user_model().objects.get(username=demo.DEMO_PUBLISHER)
         for headline, standfirst, paragraphs, names, regions, topics, hours_ago in demo.ARTICLES:
             self.load_article(
                 headline,
@@ -46,7 +48,6 @@ class Command(BaseCommand):
         headline, standfirst, paragraphs, names, regions, topics = demo.DRAFT
         self.load_article(headline, standfirst, paragraphs, [authors[n] for n in names], regions, topics)
         self.load_default_footer()
-        self.load_accounts(authors)
         self.import_seed()
         self.stdout.write(self.style.SUCCESS(f"Demo content ready: {Article.objects.count()} articles."))
         self.stdout.write("Demo logins (admin at /admin/):")
@@ -78,10 +79,9 @@ class Command(BaseCommand):
             topics=topics,
         )
         if publish_at:
-            # Demo history: these stories were published before the site was installed.
-            Article.objects.filter(pk=article.pk).update(
-                status=Article.Status.PUBLISHED, publish_at=publish_at, first_published_at=publish_at
-            )
+            # Published by the demo editor through the workflow; past times backdate the demo history,
+            # a future time schedules the story.
+            article_publish(article=article, user=self.publisher, publish_at=publish_at)
 
     def load_default_footer(self):
         if PromoFooter.objects.filter(is_default=True).exists():
@@ -99,10 +99,8 @@ class Command(BaseCommand):
             user = User.objects.filter(username=username).first()
             if user is None:
                 user = User.objects.create_user(username=username, password=password, is_staff=True)
-                if group_name == "Admin":
-                    user.is_superuser = True
-                    user.save(update_fields=["is_superuser"])
-            group, _ = Group.objects.get_or_create(name=group_name)
+            # The groups come from a migration with their permissions; Admin needs no superuser flag.
+            group = Group.objects.get(name=group_name)
             user.groups.add(group)
             if author_name and authors[author_name].user_id is None:
                 Author.objects.filter(pk=authors[author_name].pk).update(user=user)

@@ -28,7 +28,7 @@ def remove_search_index(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("articles", "0001_initial"),
+        ("articles", "0003_roles"),
     ]
 
     operations = [

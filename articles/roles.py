@@ -1,0 +1,156 @@
+"""Who may do what: the one place for every role rule.
+
+Roles are Django groups (Reporter, Editor, Admin) created by a data migration;
+the rules here ask for the permissions those groups carry, so a superuser or a
+custom group with the same permissions behaves the same way.
+"""
+
+from dataclasses import dataclass
+
+from django.db.models import Q
+
+from .models import Article
+
+REPORTER = "Reporter"
+EDITOR = "Editor"
+ADMIN = "Admin"
+
+# What each role may do, as permission codenames of this app. Admins get every
+# permission of the apps below: the desk, accounts and the admin log.
+_READ_VOCABULARIES = ["view_author", "view_regiontag", "view_topictag", "view_promofooter"]
+_REPORTER = [
+    "add_article",
+    "change_article",
+    "view_article",
+    "add_byline",
+    "change_byline",
+    "delete_byline",
+    "view_byline",
+    "view_correction",
+    "view_articletransition",
+    *_READ_VOCABULARIES,
+]
+_EDITOR = [
+    *_REPORTER,
+    "delete_article",
+    "edit_any_article",
+    "review_article",
+    "publish_article",
+    "share_preview",
+    "add_correction",
+    "change_correction",
+    "view_previewlink",
+]
+ROLE_PERMISSIONS = {REPORTER: _REPORTER, EDITOR: _EDITOR}
+ADMIN_APPS = ["articles", "auth", "admin"]
+
+
+def sync_role_groups(*, group_model, permission_model):
+    """Create the role groups and give them their permissions (adds only; never takes away)."""
+    for name, codenames in ROLE_PERMISSIONS.items():
+        group, _ = group_model.objects.get_or_create(name=name)
+        group.permissions.add(
+            *permission_model.objects.filter(content_type__app_label="articles", codename__in=codenames)
+        )
+    group, _ = group_model.objects.get_or_create(name=ADMIN)
+    group.permissions.add(*permission_model.objects.filter(content_type__app_label__in=ADMIN_APPS))
+
+
+def is_editor(user):
+    """Editors (and Admins) edit any article and run the desk."""
+    return bool(user and user.is_active and user.has_perm("articles.edit_any_article"))
+
+
+def can_publish(user):
+    return bool(user and user.is_active and user.has_perm("articles.publish_article"))
+
+
+def can_review(user):
+    return bool(user and user.is_active and user.has_perm("articles.review_article"))
+
+
+def can_share_preview(user):
+    return bool(user and user.is_active and user.has_perm("articles.share_preview"))
+
+
+def can_write_corrections(user):
+    return bool(user and user.is_active and user.has_perm("articles.add_correction"))
+
+
+def owns(user, article):
+    """A reporter owns an article they created or carry a byline on."""
+    if not (user and user.is_authenticated) or article.pk is None:
+        return False
+    return article.created_by_id == user.pk or article.bylines.filter(user=user).exists()
+
+
+def visible_articles(user, queryset=None):
+    """The articles this user may open on the desk: all for editors, their own for reporters."""
+    queryset = Article.objects.all() if queryset is None else queryset
+    if is_editor(user):
+        return queryset
+    if not (user and user.is_active and user.has_perm("articles.view_article")):
+        return queryset.none()
+    owned = Article.objects.filter(Q(created_by=user) | Q(bylines__user=user)).values("pk")
+    return queryset.filter(pk__in=owned)
+
+
+def can_view(user, article):
+    return is_editor(user) or (bool(user and user.has_perm("articles.view_article")) and owns(user, article))
+
+
+def can_edit(user, article):
+    """Editors edit any article; a reporter edits only their own drafts."""
+    if is_editor(user):
+        return True
+    if not (user and user.is_active and user.has_perm("articles.change_article")):
+        return False
+    return article.status == Article.Status.DRAFT and owns(user, article)
+
+
+@dataclass(frozen=True)
+class Transition:
+    name: str
+    label: str
+    target: str
+    needs_comment: bool = False
+
+
+SUBMIT = Transition("submit", "Submit for review", Article.Status.IN_REVIEW)
+REQUEST_CHANGES = Transition("request_changes", "Request changes", Article.Status.DRAFT, needs_comment=True)
+PUBLISH = Transition("publish", "Publish", Article.Status.PUBLISHED)
+UNPUBLISH = Transition("unpublish", "Unpublish", Article.Status.UNPUBLISHED)
+TRANSITIONS = {transition.name: transition for transition in (SUBMIT, REQUEST_CHANGES, PUBLISH, UNPUBLISH)}
+
+
+def state_allows(transition, article):
+    """Whether the article's current state is one this transition starts from."""
+    status = article.status
+    if transition is SUBMIT:
+        return status == Article.Status.DRAFT
+    if transition is REQUEST_CHANGES:
+        return status == Article.Status.IN_REVIEW
+    if transition is PUBLISH:
+        # Straight from draft is allowed for editors; a scheduled article may be rescheduled.
+        return status in {Article.Status.DRAFT, Article.Status.IN_REVIEW, Article.Status.UNPUBLISHED} or (
+            status == Article.Status.PUBLISHED and not article.is_live
+        )
+    if transition is UNPUBLISH:
+        return status == Article.Status.PUBLISHED
+    return False
+
+
+def role_allows(transition, user, article):
+    """Whether the user's role allows this transition on this article, whatever its state."""
+    if transition is SUBMIT:
+        return is_editor(user) or (user.has_perm("articles.change_article") and owns(user, article))
+    if transition is REQUEST_CHANGES:
+        return can_review(user)
+    if transition in (PUBLISH, UNPUBLISH):
+        return can_publish(user)
+    return False
+
+
+def allowed_transitions(user, article):
+    """Exactly the transitions this user may take on this article now."""
+    return [t for t in TRANSITIONS.values() if state_allows(t, article) and role_allows(t, user, article)]
