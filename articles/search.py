@@ -2,7 +2,7 @@
 
 Headlines weigh more than standfirsts, standfirsts more than bodies. On
 PostgreSQL the weighted vector below is also a GIN index (migration
-0002_article_search_index), so the query and the index must be built by the
+0004_article_search_index), so the query and the index must be built by the
 same function, `search_vector()`.
 """
 
