@@ -70,4 +70,4 @@ def test_reporter_writes_and_submits_editor_publishes_and_readers_see_it(live_se
     response = reader.goto(base + Article.objects.get(pk=article.pk).get_absolute_url())
     assert response.status == 200
     assert reader.locator("h1").inner_text() == "Westminster council delays bin strike talks"
-    assert "politics of the bin strike" in reader.locator(".article-body").inner_text()
+    assert "politics of the bin strike" in reader.locator(".story__body").inner_text()
