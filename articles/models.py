@@ -9,7 +9,8 @@ from django_prose_editor.fields import ProseEditorField
 from taggit.managers import TaggableManager, _TaggableManager
 from taggit.models import ItemBase, TagBase
 
-from . import text
+from . import images, text
+from .images import CleanImageField
 from .sanitizer import sanitize_html
 
 HEADLINE_MAX_LENGTH = 200
@@ -32,7 +33,11 @@ class Author(models.Model):
         help_text="Shown under the byline, e.g. “Westminster correspondent”.",
     )
     bio = models.TextField(blank=True, help_text="A few sentences shown on the author page.")
-    photo = models.ImageField(upload_to="authors/%Y/", blank=True)
+    photo = CleanImageField(
+        upload_to="authors/%Y/",
+        blank=True,
+        help_text="JPEG, PNG, WebP or GIF, at most 10 MB. Location and camera details are removed on upload.",
+    )
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL,
         null=True,
@@ -301,7 +306,12 @@ class Article(models.Model):
         blank=True,
         help_text="Where the story comes from, e.g. “citing Bloomberg and diplomatic sources”.",
     )
-    hero_image = models.ImageField(upload_to="heroes/%Y/%m/", blank=True)
+    hero_image = CleanImageField(
+        upload_to="heroes/%Y/%m/",
+        blank=True,
+        help_text="JPEG, PNG, WebP or GIF, at most 10 MB and 40 megapixels. Location and camera details are removed "
+        "on upload, and sizes for phones to large screens are made from it.",
+    )
     hero_caption = models.CharField(max_length=300, blank=True)
     hero_credit = models.CharField(
         max_length=200, blank=True, help_text="Photographer or agency; required to publish with an image."
@@ -375,10 +385,20 @@ class Article(models.Model):
             self.slug = unique_slug(Article, self.headline, fallback_prefix="article", exclude_pk=self.pk)
         self.excerpt = text.excerpt(self.standfirst or self.body)
         self.reading_minutes = text.reading_minutes(self.body)
+        hero_changed = images.hero_image_changed(self, kwargs.get("update_fields"))
         super().save(*args, **kwargs)
+        if hero_changed:
+            images.refresh_hero_renditions(self)
 
     def get_absolute_url(self):
         return reverse("articles:detail", kwargs={"slug": self.slug})
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        article = super().from_db(db, field_names, values)
+        # Remembered so that save() knows when the hero image changed (None: not loaded).
+        article._stored_hero_image = article.__dict__.get("hero_image")
+        return article
 
     def clean(self):
         errors = {}
