@@ -9,7 +9,7 @@ from django_prose_editor.fields import ProseEditorField
 from taggit.managers import TaggableManager, _TaggableManager
 from taggit.models import ItemBase, TagBase
 
-from . import images, text
+from . import images, text, validators
 from .images import CleanImageField
 from .sanitizer import sanitize_html
 
@@ -64,6 +64,18 @@ class Author(models.Model):
     def get_absolute_url(self):
         return reverse("articles:author", kwargs={"slug": self.slug})
 
+    def clean(self):
+        errors = validators.nul_byte_errors(self)
+        for field, what in (("name", "name"), ("title", "role or title")):
+            if problems := validators.name_problems(getattr(self, field), what=what):
+                errors.setdefault(field, problems)
+        self.name = text.normalize_name(self.name)
+        if self.name and not any(character.isalnum() for character in self.name):
+            errors.setdefault("name", "A name needs at least one letter or digit.")
+        if problem := validators.slug_problem(self.slug):
+            errors.setdefault("slug", problem)
+        validators.raise_if(errors)
+
 
 class VocabularyTag(TagBase):
     """A tag in one of the two vocabularies, with a description for its section page.
@@ -79,9 +91,16 @@ class VocabularyTag(TagBase):
         ordering = ["name"]
 
     def clean(self):
+        problems = validators.name_problems(self.name, what="tag name")
         self.name = text.normalize_name(self.name)
-        if not any(character.isalnum() for character in self.name):
-            raise ValidationError({"name": "A tag name needs at least one letter or digit."})
+        if not problems and not any(character.isalnum() for character in self.name):
+            problems.append("A tag name needs at least one letter or digit.")
+        if not problems:
+            clash = type(self).objects.filter(name__iexact=self.name).exclude(pk=self.pk).first()
+            if clash:
+                problems.append(f"There is already a {self._meta.verbose_name} called “{clash.name}”; use that one.")
+        if problems:
+            raise ValidationError({"name": problems})
 
     def save(self, *args, **kwargs):
         self.name = text.normalize_name(self.name)
@@ -122,6 +141,13 @@ class NormalizingTagManager(_TaggableManager):
                     continue
             normalized.append(tag)
         return super()._to_tag_model_instances(normalized, tag_kwargs)
+
+
+class VocabularyManager(TaggableManager):
+    """Tag manager whose form box checks every name it is given."""
+
+    def formfield(self, form_class=validators.VocabularyTagField, **kwargs):
+        return super().formfield(form_class=form_class, **kwargs)
 
 
 class TaggedRegion(ItemBase):
@@ -196,6 +222,9 @@ class PromoFooter(models.Model):
 
     def clean(self):
         errors = {}
+        for field, what in (("starts_at", "start of the active window"), ("ends_at", "end of the active window")):
+            if problem := validators.datetime_problem(getattr(self, field), what=what):
+                errors[field] = problem
         if self.teaser_article_id and self.teaser_text:
             errors["teaser_text"] = "Choose either an article to tease or a custom text, not both."
         if self.teaser_url and not self.teaser_text:
@@ -323,10 +352,10 @@ class Article(models.Model):
         help_text="Describes the image for readers who cannot see it; required to publish with an image.",
     )
     hero_renditions = models.JSONField(default=dict, blank=True, editable=False)
-    regions = TaggableManager(
+    regions = VocabularyManager(
         through=TaggedRegion, manager=NormalizingTagManager, blank=True, related_name="articles", verbose_name="regions"
     )
-    topics = TaggableManager(
+    topics = VocabularyManager(
         through=TaggedTopic, manager=NormalizingTagManager, blank=True, related_name="articles", verbose_name="topics"
     )
     promo_footer = models.ForeignKey(
@@ -401,10 +430,32 @@ class Article(models.Model):
         return article
 
     def clean(self):
-        errors = {}
+        errors = validators.nul_byte_errors(self)
+        typed_headline = self.headline
         self.headline = text.normalize_name(self.headline)
-        if self.headline and not any(character.isalnum() for character in self.headline):
-            errors["headline"] = "A headline needs at least one letter or digit."
+        if typed_headline and not self.headline:
+            errors.setdefault("headline", "A headline is required; spaces and invisible characters alone do not count.")
+        elif self.headline and not any(character.isalnum() for character in self.headline):
+            errors.setdefault("headline", "A headline needs at least one letter or digit.")
+        if problem := validators.slug_problem(self.slug):
+            errors.setdefault("slug", problem)
+        if len(self.body or "") > validators.MAX_BODY_CHARACTERS:
+            errors["body"] = (
+                f"The text is longer than {validators.MAX_BODY_CHARACTERS:,} characters; split it into a series."
+            )
+        for field, what in (("publish_at", "publish time"), ("embargo_ends_at", "embargo end")):
+            if problem := validators.datetime_problem(getattr(self, field), what=what):
+                errors[field] = problem
+        if (
+            self.publish_at
+            and self.embargo_ends_at
+            and self.embargo_ends_at <= self.publish_at
+            and not errors.get("embargo_ends_at")
+        ):
+            errors["embargo_ends_at"] = (
+                "The embargo ends before the article is due to go live, so it would hold nothing back. "
+                "Clear it or choose a later time."
+            )
         if self.pk and self.first_published_at:
             stored_slug = Article.objects.filter(pk=self.pk).values_list("slug", flat=True).first()
             if stored_slug and self.slug != stored_slug:
