@@ -320,6 +320,7 @@ class Article(models.Model):
                 "Heading": {"levels": [2, 3, 4]},
                 "BulletList": True,
                 "OrderedList": True,
+                "ListItem": True,
                 "Blockquote": True,
                 "HorizontalRule": True,
                 "HardBreak": True,
