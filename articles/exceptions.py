@@ -12,3 +12,7 @@ class DuplicateImportError(ArticleError):
     def __init__(self, article):
         self.article = article
         super().__init__(f"Already imported as “{article.headline}” (/{article.slug}/); nothing changed.")
+
+
+class BackupError(Exception):
+    """A backup that cannot be written or restored; the reason is in plain words and nothing was changed."""
