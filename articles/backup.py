@@ -18,6 +18,7 @@ from pathlib import Path, PurePosixPath
 
 from django.apps import apps
 from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
 from django.core.files.storage import default_storage
 from django.core.management import call_command
 from django.core.serializers.base import DeserializationError
@@ -206,6 +207,8 @@ def database_contents():
 def restore_site(*, path):
     """Load an archive written by backup_site into an empty database, and its media into MEDIA_ROOT."""
     archive, manifest, records = _read_archive(path)
+    # Content types are looked up by name while loading; never trust keys cached before the database was emptied.
+    ContentType.objects.clear_cache()
     with archive:
         existing = database_contents()
         if existing:
