@@ -50,3 +50,7 @@ class EditConflictError(ArticleError):
 
 class PreviewLinkError(ArticleError):
     """A preview link that cannot be shown: tampered, unknown, expired or revoked."""
+
+
+class BackupError(Exception):
+    """A backup that cannot be written or restored; the reason is in plain words and nothing was changed."""

@@ -14,7 +14,8 @@ from django_prose_editor.fields import ProseEditorField
 from taggit.managers import TaggableManager, _TaggableManager
 from taggit.models import ItemBase, TagBase
 
-from . import text
+from . import images, text, validators
+from .images import CleanImageField
 from .sanitizer import sanitize_html
 
 HEADLINE_MAX_LENGTH = 200
@@ -37,7 +38,11 @@ class Author(models.Model):
         help_text="Shown under the byline, e.g. “Westminster correspondent”.",
     )
     bio = models.TextField(blank=True, help_text="A few sentences shown on the author page.")
-    photo = models.ImageField(upload_to="authors/%Y/", blank=True)
+    photo = CleanImageField(
+        upload_to="authors/%Y/",
+        blank=True,
+        help_text="JPEG, PNG, WebP or GIF, at most 10 MB. Location and camera details are removed on upload.",
+    )
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL,
         null=True,
@@ -64,6 +69,18 @@ class Author(models.Model):
     def get_absolute_url(self):
         return reverse("articles:author", kwargs={"slug": self.slug})
 
+    def clean(self):
+        errors = validators.nul_byte_errors(self)
+        for field, what in (("name", "name"), ("title", "role or title")):
+            if problems := validators.name_problems(getattr(self, field), what=what):
+                errors.setdefault(field, problems)
+        self.name = text.normalize_name(self.name)
+        if self.name and not any(character.isalnum() for character in self.name):
+            errors.setdefault("name", "A name needs at least one letter or digit.")
+        if problem := validators.slug_problem(self.slug):
+            errors.setdefault("slug", problem)
+        validators.raise_if(errors)
+
 
 class VocabularyTag(TagBase):
     """A tag in one of the two vocabularies, with a description for its section page.
@@ -79,9 +96,16 @@ class VocabularyTag(TagBase):
         ordering = ["name"]
 
     def clean(self):
+        problems = validators.name_problems(self.name, what="tag name")
         self.name = text.normalize_name(self.name)
-        if not any(character.isalnum() for character in self.name):
-            raise ValidationError({"name": "A tag name needs at least one letter or digit."})
+        if not problems and not any(character.isalnum() for character in self.name):
+            problems.append("A tag name needs at least one letter or digit.")
+        if not problems:
+            clash = type(self).objects.filter(name__iexact=self.name).exclude(pk=self.pk).first()
+            if clash:
+                problems.append(f"There is already a {self._meta.verbose_name} called “{clash.name}”; use that one.")
+        if problems:
+            raise ValidationError({"name": problems})
 
     def save(self, *args, **kwargs):
         self.name = text.normalize_name(self.name)
@@ -122,6 +146,13 @@ class NormalizingTagManager(_TaggableManager):
                     continue
             normalized.append(tag)
         return super()._to_tag_model_instances(normalized, tag_kwargs)
+
+
+class VocabularyManager(TaggableManager):
+    """Tag manager whose form box checks every name it is given."""
+
+    def formfield(self, form_class=validators.VocabularyTagField, **kwargs):
+        return super().formfield(form_class=form_class, **kwargs)
 
 
 class TaggedRegion(ItemBase):
@@ -196,6 +227,9 @@ class PromoFooter(models.Model):
 
     def clean(self):
         errors = {}
+        for field, what in (("starts_at", "start of the active window"), ("ends_at", "end of the active window")):
+            if problem := validators.datetime_problem(getattr(self, field), what=what):
+                errors[field] = problem
         if self.teaser_article_id and self.teaser_text:
             errors["teaser_text"] = "Choose either an article to tease or a custom text, not both."
         if self.teaser_url and not self.teaser_text:
@@ -307,7 +341,12 @@ class Article(models.Model):
         blank=True,
         help_text="Where the story comes from, e.g. “citing Bloomberg and diplomatic sources”.",
     )
-    hero_image = models.ImageField(upload_to="heroes/%Y/%m/", blank=True)
+    hero_image = CleanImageField(
+        upload_to="heroes/%Y/%m/",
+        blank=True,
+        help_text="JPEG, PNG, WebP or GIF, at most 10 MB and 40 megapixels. Location and camera details are removed "
+        "on upload, and sizes for phones to large screens are made from it.",
+    )
     hero_caption = models.CharField(max_length=300, blank=True)
     hero_credit = models.CharField(
         max_length=200, blank=True, help_text="Photographer or agency; required to publish with an image."
@@ -319,10 +358,10 @@ class Article(models.Model):
         help_text="Describes the image for readers who cannot see it; required to publish with an image.",
     )
     hero_renditions = models.JSONField(default=dict, blank=True, editable=False)
-    regions = TaggableManager(
+    regions = VocabularyManager(
         through=TaggedRegion, manager=NormalizingTagManager, blank=True, related_name="articles", verbose_name="regions"
     )
-    topics = TaggableManager(
+    topics = VocabularyManager(
         through=TaggedTopic, manager=NormalizingTagManager, blank=True, related_name="articles", verbose_name="topics"
     )
     promo_footer = models.ForeignKey(
@@ -387,16 +426,48 @@ class Article(models.Model):
             self.slug = unique_slug(Article, self.headline, fallback_prefix="article", exclude_pk=self.pk)
         self.excerpt = text.excerpt(self.standfirst or self.body)
         self.reading_minutes = text.reading_minutes(self.body)
+        hero_changed = images.hero_image_changed(self, kwargs.get("update_fields"))
         super().save(*args, **kwargs)
+        if hero_changed:
+            images.refresh_hero_renditions(self)
 
     def get_absolute_url(self):
         return reverse("articles:detail", kwargs={"slug": self.slug})
 
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        article = super().from_db(db, field_names, values)
+        # Remembered so that save() knows when the hero image changed (None: not loaded).
+        article._stored_hero_image = article.__dict__.get("hero_image")
+        return article
+
     def clean(self):
-        errors = {}
+        errors = validators.nul_byte_errors(self)
+        typed_headline = self.headline
         self.headline = text.normalize_name(self.headline)
-        if self.headline and not any(character.isalnum() for character in self.headline):
-            errors["headline"] = "A headline needs at least one letter or digit."
+        if typed_headline and not self.headline:
+            errors.setdefault("headline", "A headline is required; spaces and invisible characters alone do not count.")
+        elif self.headline and not any(character.isalnum() for character in self.headline):
+            errors.setdefault("headline", "A headline needs at least one letter or digit.")
+        if problem := validators.slug_problem(self.slug):
+            errors.setdefault("slug", problem)
+        if len(self.body or "") > validators.MAX_BODY_CHARACTERS:
+            errors["body"] = (
+                f"The text is longer than {validators.MAX_BODY_CHARACTERS:,} characters; split it into a series."
+            )
+        for field, what in (("publish_at", "publish time"), ("embargo_ends_at", "embargo end")):
+            if problem := validators.datetime_problem(getattr(self, field), what=what):
+                errors[field] = problem
+        if (
+            self.publish_at
+            and self.embargo_ends_at
+            and self.embargo_ends_at <= self.publish_at
+            and not errors.get("embargo_ends_at")
+        ):
+            errors["embargo_ends_at"] = (
+                "The embargo ends before the article is due to go live, so it would hold nothing back. "
+                "Clear it or choose a later time."
+            )
         if self.pk and self.first_published_at:
             stored_slug = Article.objects.filter(pk=self.pk).values_list("slug", flat=True).first()
             if stored_slug and self.slug != stored_slug:

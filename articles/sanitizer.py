@@ -31,12 +31,23 @@ ALLOWED_TAGS = {
 ALLOWED_ATTRIBUTES = {"a": {"href", "title", "target"}, "ol": {"start"}}
 ALLOWED_URL_SCHEMES = {"http", "https", "mailto"}
 
+
+def _filter_attribute(element, attribute, value):
+    """Keep only the attribute values the editor can produce."""
+    if element == "a" and attribute == "target":
+        return value if value == "_blank" else None
+    if element == "ol" and attribute == "start":
+        return value if value.isascii() and value.isdigit() and len(value) <= 6 else None
+    return value
+
+
 _cleaner = nh3.Cleaner(
     tags=ALLOWED_TAGS,
     attributes=ALLOWED_ATTRIBUTES,
     url_schemes=ALLOWED_URL_SCHEMES,
     link_rel="noopener noreferrer",
     strip_comments=True,
+    attribute_filter=_filter_attribute,
 )
 
 

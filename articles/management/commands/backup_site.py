@@ -1,0 +1,31 @@
+from django.core.management.base import BaseCommand, CommandError
+
+from articles.backup import backup_site
+from articles.exceptions import BackupError
+
+
+class Command(BaseCommand):
+    help = (
+        "Write the whole site (articles, tags, footers, authors, bylines, corrections, users and groups, "
+        "revision history, admin log, media references) to a zip archive. --with-media adds the media files."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("path", help="The archive to write, e.g. backups/site-2025-01-31.zip")
+        parser.add_argument("--with-media", action="store_true", help="Also put every file under MEDIA_ROOT in it.")
+
+    def handle(self, *args, path, with_media, **options):
+        try:
+            summary = backup_site(path=path, include_media=with_media)
+        except BackupError as error:
+            raise CommandError(str(error)) from None
+        rows = sum(summary.counts.values())
+        media = f", {len(summary.media_files)} media files" if with_media else ""
+        self.stdout.write(self.style.SUCCESS(f"Backed up {rows} rows{media} to {summary.path}."))
+        for label, count in summary.counts.items():
+            self.stdout.write(f"  {label:<28} {count}")
+        if not with_media and summary.media_references:
+            self.stdout.write(
+                f"{len(summary.media_references)} media files are referenced but not included; "
+                "copy MEDIA_ROOT alongside, or use --with-media."
+            )
