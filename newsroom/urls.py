@@ -12,5 +12,10 @@ urlpatterns = [
     path("", include("articles.urls")),
 ]
 
+if settings.BENCH_FLOOR:
+    from newsroom.floor import floor
+
+    urlpatterns.insert(0, path("bench/floor/", floor, name="bench-floor"))
+
 if settings.DEBUG:
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
