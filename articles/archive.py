@@ -10,9 +10,13 @@ reading time) itself with the same helpers `save()` uses.
 
 import random
 import time
+from collections import deque
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from datetime import timedelta
+from multiprocessing import get_context
 
+import django
 from django.db import connection, transaction
 from django.utils import timezone
 
@@ -112,6 +116,7 @@ QUANTITIES = ["homes", "jobs", "trees", "parking spaces", "school places", "seat
 
 SENTENCE_POOL_SIZE = 6000
 CHUNK_SIZE = 2000
+PARALLEL_FROM = 10_000
 
 
 @dataclass
@@ -256,11 +261,83 @@ def _state(rng, now):
     return Status.PUBLISHED, recent, embargo, None
 
 
-def generate_archive(*, articles: int, seed: int = 1, author_pool: int = 60, now=None, progress=None) -> ArchiveSummary:
+def _weights(count, exponent):
+    """Zipf-like cumulative weights: the first items carry most of the archive."""
+    return _cumulative(1 / (rank + 1) ** exponent for rank in range(count))
+
+
+_pools = {}
+
+
+def _pool(seed):
+    if seed not in _pools:
+        _pools[seed] = _Pool(_Writer(random.Random(seed)), SENTENCE_POOL_SIZE)
+    return _pools[seed]
+
+
+def _compose_chunk(seed, index, size, now, author_count, region_count, topic_count):
+    """The content of one chunk of articles as plain tuples, touching no database.
+
+    Each chunk has its own random stream, so chunks can be written in another
+    process and the archive still depends only on the seed.
+    """
+    rng = random.Random(f"{seed}:{index}")
+    writer, pool = _Writer(rng), _pool(seed)
+    author_weights = _weights(author_count, 0.5)
+    region_weights, topic_weights = _weights(region_count, 0.8), _weights(topic_count, 0.8)
+    authors, regions, topics = range(author_count), range(region_count), range(topic_count)
+    composed = []
+    for _ in range(size):
+        headline = writer.headline()
+        body, words = pool.body(rng, rng.randint(TARGET_WORDS - 150, TARGET_WORDS + 150))
+        standfirst = writer.sentence() if rng.random() < 0.95 else ""
+        composed.append(
+            (
+                headline,
+                standfirst,
+                body,
+                *_state(rng, now),
+                # What Article.save() would fill in; bulk_create does not call it.
+                text.excerpt(standfirst or body),
+                text.minutes_for_words(words),
+                _distinct(rng, authors, author_weights, _byline_count(rng)),
+                _distinct(rng, regions, region_weights, rng.randint(2, 4)),
+                _distinct(rng, topics, topic_weights, rng.randint(2, 4)),
+            )
+        )
+    return composed
+
+
+def _composed_chunks(jobs, *, parallel):
+    """Yield composed chunks in order; with `parallel`, a second process writes the prose ahead."""
+    if not parallel:
+        for job in jobs:
+            yield _compose_chunk(*job)
+        return
+    # "spawn" gives the helper a fresh interpreter that never shares this one's database connection.
+    with ProcessPoolExecutor(max_workers=1, mp_context=get_context("spawn"), initializer=django.setup) as executor:
+        pending = deque()
+        jobs = iter(jobs)
+        for job in jobs:
+            pending.append(executor.submit(_compose_chunk, *job))
+            if len(pending) >= 3:
+                break
+        while pending:
+            chunk = pending.popleft().result()
+            job = next(jobs, None)
+            if job is not None:
+                pending.append(executor.submit(_compose_chunk, *job))
+            yield chunk
+
+
+def generate_archive(
+    *, articles: int, seed: int = 1, author_pool: int = 60, now=None, progress=None, parallel=None
+) -> ArchiveSummary:
     """Add `articles` synthetic articles with bylines and tags, in one transaction.
 
     Deterministic for a given seed and `now`. The page cache is invalidated once
-    the transaction commits.
+    the transaction commits. Large archives are composed in a second process
+    while this one writes (`parallel`, by default from PARALLEL_FROM articles).
     """
     if not isinstance(articles, int) or isinstance(articles, bool) or not 1 <= articles <= MAX_ARTICLES:
         raise ValueError(f"The number of articles must be a whole number from 1 to {MAX_ARTICLES:,}.")
@@ -269,18 +346,13 @@ def generate_archive(*, articles: int, seed: int = 1, author_pool: int = 60, now
     started = time.monotonic()
     now = now or timezone.now()
     rng = random.Random(seed)
-    writer = _Writer(rng)
-    pool = _Pool(writer, SENTENCE_POOL_SIZE)
+    parallel = articles >= PARALLEL_FROM if parallel is None else parallel
     summary = ArchiveSummary()
 
     with transaction.atomic():
         region_pks = _vocabulary(RegionTag, REGIONS)
         topic_pks = _vocabulary(TopicTag, TOPICS)
         author_pks = _authors(rng, author_pool)
-        # Zipf-like weights: the first tags and authors carry most of the archive.
-        region_weights = _cumulative(1 / (rank + 1) ** 0.8 for rank in range(len(region_pks)))
-        topic_weights = _cumulative(1 / (rank + 1) ** 0.8 for rank in range(len(topic_pks)))
-        author_weights = _cumulative(1 / (rank + 1) ** 0.5 for rank in range(len(author_pks)))
         taken = set(Article.objects.values_list("slug", flat=True))
         next_suffix = {}
 
@@ -298,16 +370,14 @@ def generate_archive(*, articles: int, seed: int = 1, author_pool: int = 60, now
         new_region = _row_factory(TaggedRegion, "content_object_id", "tag_id")
         new_topic = _row_factory(TaggedTopic, "content_object_id", "tag_id")
         _sqlite_bulk_load_pragmas()
-        remaining = articles
-        while remaining:
-            size = min(CHUNK_SIZE, remaining)
-            remaining -= size
+        jobs = [
+            (seed, index, min(CHUNK_SIZE, articles - start), now, len(author_pks), len(region_pks), len(topic_pks))
+            for index, start in enumerate(range(0, articles, CHUNK_SIZE))
+        ]
+        for composed in _composed_chunks(jobs, parallel=parallel):
             batch = []
-            for _ in range(size):
-                headline = writer.headline()
-                body, words = pool.body(rng, rng.randint(TARGET_WORDS - 150, TARGET_WORDS + 150))
-                standfirst = writer.sentence() if rng.random() < 0.95 else ""
-                status, publish_at, embargo_ends_at, first_published_at = _state(rng, now)
+            for headline, standfirst, body, status, publish_at, embargo_ends_at, first_published_at, *rest in composed:
+                excerpt, reading_minutes = rest[0], rest[1]
                 summary.by_status[status] = summary.by_status.get(status, 0) + 1
                 if status == Article.Status.PUBLISHED and publish_at <= now and not embargo_ends_at:
                     summary.live += 1
@@ -321,29 +391,26 @@ def generate_archive(*, articles: int, seed: int = 1, author_pool: int = 60, now
                         publish_at=publish_at,
                         embargo_ends_at=embargo_ends_at,
                         first_published_at=first_published_at,
-                        # What Article.save() would fill in; bulk_create does not call it.
-                        excerpt=text.excerpt(standfirst or body),
-                        reading_minutes=text.minutes_for_words(words),
+                        excerpt=excerpt,
+                        reading_minutes=reading_minutes,
                     )
                 )
             Article.objects.bulk_create(batch)
             bylines, regions, topics = [], [], []
-            for article in batch:
-                for position, author_pk in enumerate(_distinct(rng, author_pks, author_weights, _byline_count(rng))):
-                    bylines.append(new_byline(article.pk, author_pk, position))
-                for tag_pk in _distinct(rng, region_pks, region_weights, rng.randint(2, 4)):
-                    regions.append(new_region(article.pk, tag_pk))
-                for tag_pk in _distinct(rng, topic_pks, topic_weights, rng.randint(2, 4)):
-                    topics.append(new_topic(article.pk, tag_pk))
+            for article, (*_, authors, article_regions, article_topics) in zip(batch, composed, strict=True):
+                for position, author in enumerate(authors):
+                    bylines.append(new_byline(article.pk, author_pks[author], position))
+                regions.extend(new_region(article.pk, region_pks[region]) for region in article_regions)
+                topics.extend(new_topic(article.pk, topic_pks[topic]) for topic in article_topics)
             Byline.objects.bulk_create(bylines)
             TaggedRegion.objects.bulk_create(regions)
             TaggedTopic.objects.bulk_create(topics)
-            summary.articles += size
+            summary.articles += len(batch)
             summary.bylines += len(bylines)
             summary.tag_links += len(regions) + len(topics)
             if progress:
                 progress(summary.articles, articles)
-        # Bulk inserts send no signals: invalidate reader pages explicitly.
+        # Bulk inserts of through rows send no signals: invalidate reader pages explicitly.
         page_cache.content_changed()
 
     summary.authors, summary.regions, summary.topics = len(author_pks), len(region_pks), len(topic_pks)

@@ -102,3 +102,15 @@ def test_command_refuses_a_bad_size_and_writes_nothing(count):
     with pytest.raises(CommandError, match="whole number from 1 to"):
         call_command("generate_archive", "--articles", count)
     assert not Article.objects.exists()
+
+
+def test_composing_in_a_second_process_gives_the_same_archive(monkeypatch):
+    monkeypatch.setattr("articles.archive.CHUNK_SIZE", 40)
+    now = timezone.now()
+    fields = ("headline", "standfirst", "body", "status", "publish_at", "excerpt", "reading_minutes")
+    generate_archive(articles=100, seed=5, now=now, parallel=False)
+    inline = list(Article.objects.order_by("pk").values_list(*fields))
+    generate_archive(articles=100, seed=5, now=now, parallel=True)
+    in_process = list(Article.objects.order_by("pk").values_list(*fields))[100:]
+    assert in_process == inline
+    assert Byline.objects.count() == 2 * Byline.objects.filter(article__in=Article.objects.order_by("pk")[:100]).count()

@@ -59,7 +59,9 @@ def publish(article, django_capture_on_commit_callbacks, **fields):
 def test_a_published_article_is_visible_on_every_page_at_once(
     client, page_cache, live_article, reporter, page, django_capture_on_commit_callbacks
 ):
-    draft = make_article("Night market opens on Tachbrook Street", authors=[reporter], regions=["Pimlico"], topics=["City life"])
+    draft = make_article(
+        "Night market opens on Tachbrook Street", authors=[reporter], regions=["Pimlico"], topics=["City life"]
+    )
     path = READER_PAGES[page](draft)
     before = client.get(path)
     if page == "article":
@@ -184,7 +186,9 @@ def test_responses_that_set_cookies_are_not_stored():
     assert not is_storable(response)
 
 
-def test_editing_a_live_headline_changes_every_page(client, page_cache, live_article, django_capture_on_commit_callbacks):
+def test_editing_a_live_headline_changes_every_page(
+    client, page_cache, live_article, django_capture_on_commit_callbacks
+):
     paths = [build(live_article) for build in READER_PAGES.values()]
     for path in paths:
         client.get(path)
@@ -202,7 +206,9 @@ def test_bulk_updates_invalidate_too(client, page_cache, live_article, django_ca
     assert "Warwick Square" not in client.get("/").content.decode()
 
 
-def test_tag_footer_and_correction_changes_invalidate(client, page_cache, live_article, django_capture_on_commit_callbacks):
+def test_tag_footer_and_correction_changes_invalidate(
+    client, page_cache, live_article, django_capture_on_commit_callbacks
+):
     region_path = live_article.regions.get().get_absolute_url()
     article_path = live_article.get_absolute_url()
     client.get(region_path)
@@ -234,7 +240,9 @@ def test_a_scheduled_article_appears_when_its_time_comes_without_any_write(
 ):
     start = timezone.now()
     with time_machine.travel(start, tick=False):
-        scheduled = make_article("Bridge reopens at dawn", authors=[reporter], regions=["Pimlico"], topics=["City life"])
+        scheduled = make_article(
+            "Bridge reopens at dawn", authors=[reporter], regions=["Pimlico"], topics=["City life"]
+        )
         publish(scheduled, django_capture_on_commit_callbacks, publish_at=start + timedelta(seconds=45))
         first = client.get("/")
         assert "Bridge reopens" not in first.content.decode()

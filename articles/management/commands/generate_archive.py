@@ -7,7 +7,9 @@ class Command(BaseCommand):
     help = "Add a realistic synthetic archive (bylines, regions, topics, ten years of dates) for benchmarks and tests."
 
     def add_arguments(self, parser):
-        parser.add_argument("--articles", type=int, required=True, help=f"How many articles to add (1 to {MAX_ARTICLES:,}).")
+        parser.add_argument(
+            "--articles", type=int, required=True, help=f"How many articles to add (1 to {MAX_ARTICLES:,})."
+        )
         parser.add_argument("--seed", type=int, default=1, help="Random seed; the same seed gives the same archive.")
         parser.add_argument("--authors", type=int, default=60, help="Size of the author pool (default 60).")
 
