@@ -32,7 +32,7 @@ from django.core.cache import caches
 from django.db import transaction
 from django.http import HttpResponse
 from django.utils import timezone
-from django.utils.cache import get_conditional_response, patch_cache_control
+from django.utils.cache import get_conditional_response, patch_cache_control, patch_vary_headers
 from django.utils.http import http_date, parse_http_date_safe
 
 logger = logging.getLogger(__name__)
@@ -145,13 +145,13 @@ class PageCacheMiddleware:
             return self.private(self.get_response(request))
         if request.method not in {"GET", "HEAD"}:
             return self.get_response(request)
+        # Outside the try: a disallowed Host header must end in Django's 400, not a cache warning.
+        url = hashlib.md5(request.build_absolute_uri().encode(), usedforsecurity=False).hexdigest()
         try:
             now = timezone.now()
             generation, next_change = cache_state(now)
             key = PAGE_KEY.format(
-                generation=generation,
-                next_change=int(next_change.timestamp()) if next_change else "none",
-                url=hashlib.md5(request.build_absolute_uri().encode(), usedforsecurity=False).hexdigest(),
+                generation=generation, next_change=int(next_change.timestamp()) if next_change else "none", url=url
             )
             entry = page_store().get(key)
         except Exception:
@@ -194,6 +194,8 @@ class PageCacheMiddleware:
             if next_change is not None:
                 max_age = min(max_age, seconds_until(next_change, now))
             patch_cache_control(response, public=True, max_age=max_age)
+            # A shared cache must not hand this copy to a visitor who has a session.
+            patch_vary_headers(response, ["Cookie"])
         last_modified = response.get("Last-Modified")
         return get_conditional_response(
             request,

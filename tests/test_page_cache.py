@@ -311,3 +311,13 @@ def test_page_cache_off_means_no_cache_headers(client, settings, live_article):
     response = client.get("/")
     assert "X-Page-Cache" not in response
     assert "Cache-Control" not in response
+
+
+def test_public_pages_vary_on_cookie_for_shared_caches(client, page_cache, live_article):
+    first, second = client.get("/"), client.get("/")
+    assert "Cookie" in first["Vary"]
+    assert "Cookie" in second["Vary"]
+
+
+def test_a_disallowed_host_gets_a_400_not_a_cached_page(client, page_cache, live_article):
+    assert client.get("/", headers={"host": "evil.example"}).status_code == 400

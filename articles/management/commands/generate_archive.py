@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from articles.archive import MAX_ARTICLES, generate_archive
@@ -18,6 +19,8 @@ class Command(BaseCommand):
             if verbosity >= 2 or (verbosity >= 1 and (done == total or done % 20_000 == 0)):
                 self.stdout.write(f"  {done:,} / {total:,} articles")
 
+        if settings.DEBUG and articles >= 10_000 and verbosity >= 1:
+            self.stdout.write("DEBUG is on, so every SQL statement is logged; DEBUG=0 makes this much faster.")
         try:
             summary = generate_archive(articles=articles, seed=seed, author_pool=authors, progress=progress)
         except ValueError as error:
