@@ -12,7 +12,7 @@ run stops starting new measurements after --budget minutes.
 
     python bench/run.py                      # 1,000 and 100,000 articles on SQLite
     python bench/run.py --sizes 1000,20000   # a quicker, preliminary run
-    python bench/run.py --postgres postgres://postgres@127.0.0.1:5432
+    python bench/run.py --postgres postgres://postgres@127.0.0.1:5432/newsroom_bench   # emptied first
 """
 
 import argparse
@@ -83,15 +83,16 @@ def free_port():
 
 
 def database_url(args, workdir, size):
+    """A fresh, empty database for one archive size."""
     if not args.postgres:
         return f"sqlite:///{workdir / f'bench-{size}.sqlite3'}"
     import psycopg
 
-    name = f"newsroom_bench_{size}"
-    with psycopg.connect(f"{args.postgres.rstrip('/')}/postgres", autocommit=True) as connection:
-        connection.execute(f'DROP DATABASE IF EXISTS "{name}"')
-        connection.execute(f'CREATE DATABASE "{name}"')
-    return f"{args.postgres.rstrip('/')}/{name}"
+    # One database given by the caller, emptied for each size: the bench creates no databases of its own.
+    with psycopg.connect(args.postgres, autocommit=True) as connection:
+        connection.execute("DROP SCHEMA IF EXISTS public CASCADE")
+        connection.execute("CREATE SCHEMA public")
+    return args.postgres
 
 
 # --- in-process measurements (run in a child with Django set up) ---------------------------------------
@@ -169,13 +170,21 @@ def measure_in_process():
                 "articles": Article.objects.count(),
                 "deep_page": deep_page,
                 "deep_tag": region.name,
-                "database": f"{connection.vendor} {connection.Database.sqlite_version if connection.vendor == 'sqlite' else connection.pg_version}",
+                "database": database_version(connection),
             }
         )
     )
 
 
 # --- gunicorn and wrk ---------------------------------------------------------------------------------
+
+
+def database_version(connection):
+    if connection.vendor == "sqlite":
+        return f"SQLite {connection.Database.sqlite_version}"
+    if connection.vendor == "postgresql":
+        return f"PostgreSQL {connection.pg_version // 10000}.{connection.pg_version % 10000}"
+    return connection.vendor
 
 
 class Server:
