@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint setup clean
+.PHONY: run test lint setup clean bench
 
 $(STAMP): requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -30,3 +30,9 @@ lint: $(STAMP)
 
 clean:
 	rm -rf $(VENV) db.sqlite3 media staticfiles test-artifacts
+
+# Throughput of every reader page at 1,000 and 100,000 articles; writes docs/performance.md.
+# BENCH_ARGS="--sizes 1000,20000" for a quicker run; "--postgres postgres://user@host:5432/dbname" runs
+# on that PostgreSQL database, which it empties first.
+bench: $(STAMP)
+	$(BIN)/python bench/run.py $(BENCH_ARGS)

@@ -24,7 +24,9 @@ class ArticlesConfig(AppConfig):
     verbose_name = "Newsroom"
 
     def ready(self):
+        from . import signals
         from .search import register_sqlite_functions
 
         connection_created.connect(register_sqlite_functions, dispatch_uid="articles_sqlite_functions")
         post_migrate.connect(sync_roles_after_migrate, sender=self)
+        signals.connect()

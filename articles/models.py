@@ -6,7 +6,7 @@ from django.conf import settings
 from django.core import signing
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Q
+from django.db.models import Min, Q
 from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone
@@ -14,6 +14,7 @@ from django_prose_editor.fields import ProseEditorField
 from taggit.managers import TaggableManager, _TaggableManager
 from taggit.models import ItemBase, TagBase
 
+from . import cache as page_cache
 from . import images, text, validators
 from .images import CleanImageField
 from .sanitizer import sanitize_html
@@ -182,6 +183,13 @@ class PromoFooterQuerySet(models.QuerySet):
     def site_default(self, at=None):
         return self.active(at).filter(is_default=True).select_related("teaser_article").first()
 
+    def next_window_change(self, at):
+        """The first moment after `at` when a footer's active window opens or closes, or None."""
+        moments = self.aggregate(
+            starts=Min("starts_at", filter=Q(starts_at__gt=at)), ends=Min("ends_at", filter=Q(ends_at__gt=at))
+        )
+        return min((moment for moment in moments.values() if moment is not None), default=None)
+
 
 class PromoFooter(models.Model):
     """A reusable block under articles: the site tagline and a teaser for another story."""
@@ -292,8 +300,33 @@ class ArticleQuerySet(models.QuerySet):
             Q(embargo_ends_at__isnull=True) | Q(embargo_ends_at__lte=at)
         )
 
+    def next_live_change(self, at):
+        """The first moment after `at` when `live()` starts matching another article, or None.
+
+        A published article goes live when both its publish time and its
+        embargo have passed, so the candidates are those times still ahead.
+        """
+        moments = self.filter(status=Article.Status.PUBLISHED).aggregate(
+            publish=Min("publish_at", filter=Q(publish_at__gt=at)),
+            embargo=Min("embargo_ends_at", filter=Q(embargo_ends_at__gt=at)),
+        )
+        return min((moment for moment in moments.values() if moment is not None), default=None)
+
     def with_listing_related(self):
         return self.prefetch_related("byline_set__author", "regions", "topics")
+
+    # Bulk writes send no post_save signal: invalidate reader pages here instead.
+    def update(self, **kwargs):
+        page_cache.content_changed(using=self.db)
+        return super().update(**kwargs)
+
+    def bulk_create(self, *args, **kwargs):
+        page_cache.content_changed(using=self.db)
+        return super().bulk_create(*args, **kwargs)
+
+    def bulk_update(self, *args, **kwargs):
+        page_cache.content_changed(using=self.db)
+        return super().bulk_update(*args, **kwargs)
 
 
 class Article(models.Model):

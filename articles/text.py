@@ -47,9 +47,17 @@ def excerpt(html, words=40):
     return Truncator(html_to_text(html)).words(words, truncate="…")
 
 
+def word_count(html):
+    return len(html_to_text(html).split())
+
+
 def reading_minutes(html):
-    word_count = len(html_to_text(html).split())
-    return max(1, math.ceil(word_count / WORDS_PER_MINUTE)) if word_count else 0
+    return minutes_for_words(word_count(html))
+
+
+def minutes_for_words(count):
+    """Reading time for a text of `count` words; 0 for an empty text."""
+    return max(1, math.ceil(count / WORDS_PER_MINUTE)) if count else 0
 
 
 def first_sentence(text, *, max_length):

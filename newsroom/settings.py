@@ -5,7 +5,9 @@ need no set-up (SQLite, local-memory cache); production values come from the
 environment, and the ones production cannot do without fail loudly when missing.
 """
 
+import hashlib
 import os
+import tempfile
 from datetime import timedelta
 from pathlib import Path
 
@@ -72,6 +74,8 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "articles.middleware.FormMediaNonceMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Before sessions and auth, so a cached page costs no session lookup.
+    "articles.cache.PageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -131,8 +135,37 @@ if REDIS_URL:
             "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "newsroom"),
         }
     }
+    CACHES["page_generation"] = CACHES["default"]
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+        # Local memory is per process; the page cache's generation token must
+        # be shared by every worker, so it lives in one small file.
+        "page_generation": {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": os.environ.get(
+                "PAGE_CACHE_GENERATION_DIR",
+                str(
+                    Path(tempfile.gettempdir())
+                    / f"newsroom-page-generation-{hashlib.sha256(str(BASE_DIR).encode()).hexdigest()[:12]}"
+                ),
+            ),
+        },
+    }
+
+# Anonymous page cache (articles/cache.py): whole reader pages for visitors
+# without a session, invalidated on every committed change. PAGE_CACHE=0 turns
+# it off. Pages stay in the cache at most PAGE_CACHE_SECONDS; browsers and CDNs
+# may keep them PAGE_CACHE_MAX_AGE seconds, then revalidate with their ETag.
+PAGE_CACHE = env_bool("PAGE_CACHE", default=True)
+PAGE_CACHE_ALIAS = "default"
+PAGE_CACHE_GENERATION_ALIAS = "page_generation"
+PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "600"))
+PAGE_CACHE_MAX_AGE = int(os.environ.get("PAGE_CACHE_MAX_AGE", "60"))
+PAGE_CACHE_SKIP_PREFIXES = ["/admin/", "/preview/", "/bench/"]
+
+# Benchmarks only: BENCH_FLOOR=1 routes /bench/floor/, a constant response.
+BENCH_FLOOR = env_bool("BENCH_FLOOR", default=False)
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

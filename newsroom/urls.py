@@ -27,5 +27,10 @@ urlpatterns = [
 
 handler500 = "articles.views.server_error"
 
+if settings.BENCH_FLOOR:
+    from newsroom.floor import floor
+
+    urlpatterns.insert(0, path("bench/floor/", floor, name="bench-floor"))
+
 if settings.DEBUG:
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

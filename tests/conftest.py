@@ -33,6 +33,43 @@ def fast_password_hashing(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(scope="session")
+def page_generation_dir(tmp_path_factory):
+    return tmp_path_factory.mktemp("page-generation")
+
+
+@pytest.fixture(autouse=True)
+def page_cache_off(settings, page_generation_dir):
+    """Tests read pages uncached unless they ask for the `page_cache` fixture.
+
+    Inside a test's transaction nothing commits, so the page cache would never
+    be invalidated; every test also starts from empty caches, and a test run
+    keeps its generation token apart from any other run on the machine.
+    """
+    settings.PAGE_CACHE = False
+    generation = settings.CACHES["page_generation"]
+    if generation["BACKEND"].endswith("FileBasedCache"):
+        settings.CACHES = {**settings.CACHES, "page_generation": {**generation, "LOCATION": str(page_generation_dir)}}
+    clear_caches()
+    yield
+    clear_caches()
+
+
+@pytest.fixture
+def page_cache(settings):
+    """The anonymous page cache switched on, starting empty."""
+    settings.PAGE_CACHE = True
+    clear_caches()
+    return settings
+
+
+def clear_caches():
+    from django.core.cache import caches
+
+    for cache in caches.all():
+        cache.clear()
+
+
 @pytest.fixture
 def seed_file():
     if not SEED_FILE.exists():

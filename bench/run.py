@@ -1,0 +1,579 @@
+"""Benchmark the reader site at archive scale: `make bench`.
+
+For each archive size it builds a fresh database with `generate_archive`,
+counts the SQL queries of every public page in-process, then starts gunicorn
+(2 sync workers, production settings) on 127.0.0.1 and runs wrk against each
+page with the page cache off and on, next to the floor view (a constant ~20 KB
+response, no database, no templates) served by the same processes. The table
+goes to standard output and to docs/performance.md.
+
+Loopback only, and bounded: every wrk run has a fixed duration and the whole
+run stops starting new measurements after --budget minutes.
+
+    python bench/run.py                      # 1,000 and 100,000 articles on SQLite
+    python bench/run.py --sizes 1000,20000   # a quicker, preliminary run
+    python bench/run.py --postgres postgres://postgres@127.0.0.1:5432/newsroom_bench   # emptied first
+"""
+
+import argparse
+import json
+import math
+import os
+import platform
+import re
+import secrets
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.error
+import urllib.request
+from datetime import UTC, datetime
+from pathlib import Path
+
+PROJECT_DIR = Path(__file__).resolve().parent.parent
+PYTHON = sys.executable
+DEFAULT_SIZES = (1_000, 100_000)
+PAGE_ORDER = ["floor", "home", "article", "region", "topic", "deep", "author", "search", "feed", "sitemap"]
+# Cache-off targets from the issue, as a share of the floor's req/s.
+CACHE_OFF_TARGETS = {"article": 0.10, "home": 0.08, "region": 0.08, "topic": 0.08, "deep": 0.08, "author": 0.08}
+CACHE_OFF_TARGETS["search"] = 0.04
+CACHE_ON_TARGET = 0.70
+GROWTH_TARGET = 0.80
+RSS_LIMIT_MB = 200
+WORKERS = 2
+
+
+def log(message):
+    print(f"[bench {time.strftime('%H:%M:%S')}] {message}", flush=True)
+
+
+def clean_env():
+    """This process's environment minus anything that would change what is measured."""
+    dropped = {"DATABASE_URL", "DEBUG", "DJANGO_ALLOW_ASYNC_UNSAFE", "REDIS_URL", "PAGE_CACHE", "NEWSROOM_ENV"}
+    return {key: value for key, value in os.environ.items() if key not in dropped}
+
+
+def ensure_wrk():
+    if shutil.which("wrk"):
+        return
+    log("wrk is missing; installing it with apt-get")
+    env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
+    subprocess.run(["apt-get", "update", "-qq"], check=True, env=env)
+    subprocess.run(["apt-get", "install", "-y", "-qq", "wrk"], check=True, env=env)
+
+
+def manage(env, *args, capture=False):
+    result = subprocess.run(
+        [PYTHON, "manage.py", *args], cwd=PROJECT_DIR, env=env, check=True, text=True, capture_output=capture
+    )
+    return result.stdout if capture else ""
+
+
+def free_port():
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+# --- databases -----------------------------------------------------------------------------------------
+
+
+def database_url(args, workdir, size):
+    """A fresh, empty database for one archive size."""
+    if not args.postgres:
+        return f"sqlite:///{workdir / f'bench-{size}.sqlite3'}"
+    import psycopg
+
+    # One database given by the caller, emptied for each size: the bench creates no databases of its own.
+    with psycopg.connect(args.postgres, autocommit=True) as connection:
+        connection.execute("DROP SCHEMA IF EXISTS public CASCADE")
+        connection.execute("CREATE SCHEMA public")
+    return args.postgres
+
+
+# --- in-process measurements (run in a child with Django set up) ---------------------------------------
+
+
+def measure_in_process():
+    """Pick the URLs and count queries per page; print JSON. Runs inside a configured Django child."""
+    sys.path.insert(0, str(PROJECT_DIR))
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "newsroom.settings")
+    import django
+
+    django.setup()
+    from django.conf import settings
+    from django.core.cache import caches
+    from django.db import connection
+    from django.db.models import Count
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    from articles.models import Article, Author, Byline, TaggedRegion, TaggedTopic
+    from articles.views import RegionView
+
+    live = Article.objects.live()
+    live_count = live.count()
+    article = live.order_by("pk")[live_count // 2]
+
+    def busiest(through, field):
+        row = through.objects.filter(**{f"{field}__in": live}).values("tag").annotate(n=Count("pk")).order_by("-n")[0]
+        return through._meta.get_field("tag").related_model.objects.get(pk=row["tag"]), row["n"]
+
+    region, region_live = busiest(TaggedRegion, "content_object")
+    topic, _ = busiest(TaggedTopic, "content_object")
+    author_row = Byline.objects.filter(article__in=live).values("author").annotate(n=Count("pk")).order_by("-n").first()
+    author = Author.objects.get(pk=author_row["author"])
+    deep_page = min(200, max(1, math.ceil(region_live / RegionView.paginate_by)))
+    paths = {
+        "floor": "/bench/floor/",
+        "home": "/",
+        "article": article.get_absolute_url(),
+        "region": region.get_absolute_url(),
+        "topic": topic.get_absolute_url(),
+        "deep": f"{region.get_absolute_url()}?page={deep_page}",
+        "author": author.get_absolute_url(),
+        "search": "/search/?q=council",
+        "feed": "/feed/",
+        "sitemap": "/sitemap.xml",
+    }
+    client = Client(HTTP_HOST="127.0.0.1")
+    pages = {}
+    for name, path in paths.items():
+        settings.PAGE_CACHE = False
+        with CaptureQueriesContext(connection) as cold:
+            response = client.get(path)
+        # Read the counts at once: the next request clears the connection's query log.
+        queries_off = len(cold.captured_queries)
+        settings.PAGE_CACHE = True
+        for cache in caches.all():
+            cache.clear()
+        client.get(path)
+        with CaptureQueriesContext(connection) as warm:
+            client.get(path)
+        queries_on = len(warm.captured_queries)
+        pages[name] = {
+            "path": path,
+            "status": response.status_code,
+            "bytes": len(response.content),
+            "queries_off": queries_off,
+            "queries_on": queries_on,
+        }
+    print(
+        json.dumps(
+            {
+                "pages": pages,
+                "live": live_count,
+                "articles": Article.objects.count(),
+                "deep_page": deep_page,
+                "deep_tag": region.name,
+                "database": database_version(connection),
+            }
+        )
+    )
+
+
+# --- gunicorn and wrk ---------------------------------------------------------------------------------
+
+
+def database_version(connection):
+    if connection.vendor == "sqlite":
+        return f"SQLite {connection.Database.sqlite_version}"
+    if connection.vendor == "postgresql":
+        return f"PostgreSQL {connection.pg_version // 10000}.{connection.pg_version % 10000}"
+    return connection.vendor
+
+
+class Server:
+    def __init__(self, env, port):
+        self.port = port
+        self.process = subprocess.Popen(
+            [
+                str(Path(PYTHON).parent / "gunicorn"),
+                "newsroom.wsgi",
+                "--bind",
+                f"127.0.0.1:{port}",
+                "--workers",
+                str(WORKERS),
+                "--worker-class",
+                "sync",
+                "--timeout",
+                "60",
+            ],
+            cwd=PROJECT_DIR,
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"gunicorn exited: {self.process.stderr.read()[-2000:]}")
+            try:
+                if self.get("/bench/floor/")[0] == 200:
+                    return
+            except OSError:
+                time.sleep(0.3)
+        self.stop()
+        raise RuntimeError("gunicorn did not answer within 60 s")
+
+    def get(self, path):
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{self.port}{path}", timeout=30) as response:
+                return response.status, response.read()
+        except urllib.error.HTTPError as error:
+            return error.code, b""
+
+    def worker_rss_mb(self):
+        children = Path(f"/proc/{self.process.pid}/task/{self.process.pid}/children")
+        pids = children.read_text().split() if children.exists() else []
+        sizes = []
+        for pid in pids:
+            status = Path(f"/proc/{pid}/status")
+            match = re.search(r"VmRSS:\s+(\d+) kB", status.read_text()) if status.exists() else None
+            if match:
+                sizes.append(int(match.group(1)) / 1024)
+        return max(sizes, default=0.0)
+
+    def stop(self):
+        if self.process.poll() is None:
+            self.process.send_signal(signal.SIGTERM)
+            try:
+                self.process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+
+
+UNITS = {"us": 0.001, "ms": 1.0, "s": 1000.0}
+
+
+def run_wrk(port, path, args):
+    result = subprocess.run(
+        [
+            "wrk",
+            f"-t{args.threads}",
+            f"-c{args.connections}",
+            f"-d{args.duration}s",
+            "--timeout",
+            "10s",
+            "--latency",
+            f"http://127.0.0.1:{port}{path}",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=args.duration + 60,
+        check=True,
+    )
+    out = result.stdout
+
+    def latency(percent):
+        match = re.search(rf"^\s+{percent}%\s+([\d.]+)(us|ms|s)\s*$", out, re.MULTILINE)
+        return float(match.group(1)) * UNITS[match.group(2)] if match else None
+
+    rate = re.search(r"Requests/sec:\s+([\d.]+)", out)
+    errors = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", out)
+    return {
+        "rps": float(rate.group(1)) if rate else 0.0,
+        "p50": latency(50),
+        "p99": latency(99),
+        "non_2xx": int(errors.group(1)) if errors else 0,
+    }
+
+
+# --- report -------------------------------------------------------------------------------------------
+
+
+def machine_description(databases):
+    cpu = "unknown"
+    cpuinfo = Path("/proc/cpuinfo")
+    if cpuinfo.exists():
+        match = re.search(r"^model name\s*:\s*(.+)$", cpuinfo.read_text(), re.MULTILINE)
+        cpu = match.group(1).strip() if match else cpu
+    memory = "unknown"
+    meminfo = Path("/proc/meminfo")
+    if meminfo.exists():
+        match = re.search(r"MemTotal:\s+(\d+) kB", meminfo.read_text())
+        memory = f"{int(match.group(1)) / 1024 / 1024:.1f} GiB" if match else memory
+    versions = subprocess.run(
+        [PYTHON, "-c", "import django, gunicorn; print(django.get_version(), gunicorn.__version__)"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.split()
+    wrk = subprocess.run(["wrk", "-v"], capture_output=True, text=True).stdout.split("\n")[0].split(" [")[0]
+    return [
+        ("CPU", f"{cpu}, {os.cpu_count()} cores"),
+        ("Memory", memory),
+        ("OS", f"{platform.system()} {platform.release()}"),
+        ("Python", platform.python_version()),
+        ("Django", versions[0]),
+        ("gunicorn", f"{versions[1]}, {WORKERS} sync workers"),
+        ("Database", ", ".join(sorted(databases))),
+        ("Load generator", wrk),
+    ]
+
+
+def fmt(value, digits=1):
+    return "—" if value is None else f"{value:,.{digits}f}"
+
+
+def build_report(results, args, machine, started_at, load_before, load_after, notes):
+    sizes = [result["size"] for result in results]
+    preliminary = tuple(sizes) != DEFAULT_SIZES
+    lines = [
+        "# Performance",
+        "",
+        "Measured by `make bench` (`bench/run.py`): gunicorn with production settings on 127.0.0.1,",
+        f"wrk with {args.threads} threads and {args.connections} connections for {args.duration} s per page, "
+        "each page with the page cache off and on.",
+        "The floor is a constant ~20 KB response with no database and no templates, served by the same",
+        "gunicorn processes; *vs floor* is each page's req/s divided by the floor's in the same run.",
+        "Queries are counted in-process with the Django test client: a cold request with the page cache",
+        "off, and a repeated request with it on.",
+        "",
+    ]
+    if preliminary:
+        lines += [
+            f"> **Preliminary run** at {' and '.join(f'{size:,}' for size in sizes)} articles, not the "
+            f"{' and '.join(f'{size:,}' for size in DEFAULT_SIZES)} the targets are set for. "
+            "Re-run `make bench` for the full figures.",
+            "",
+        ]
+    lines += [
+        f"Run started {started_at} UTC. Load average (1, 5, 15 min) before: {load_before}; after: {load_after}.",
+        "wrk runs on the same two cores as the server, so absolute figures are lower than a separate load",
+        "generator would show; the ratios are what the targets are about.",
+        "",
+        "## Machine",
+        "",
+        "| | |",
+        "| --- | --- |",
+        *[f"| {name} | {value} |" for name, value in machine],
+        "",
+    ]
+    for result in results:
+        meta = result["meta"]
+        lines += [
+            f"## {result['size']:,} articles ({meta['live']:,} live)",
+            "",
+            f"Archive built in {result['generate_seconds']:.1f} s. Deep page: page {meta['deep_page']} of the "
+            f"busiest region, {meta['deep_tag']}.",
+            "",
+            "| page | path | cache | req/s | p50 ms | p99 ms | queries | vs floor |",
+            "| --- | --- | --- | ---: | ---: | ---: | ---: | ---: |",
+        ]
+        for mode in ("off", "on"):
+            floor = result["runs"][mode].get("floor", {}).get("rps") or None
+            for name in PAGE_ORDER:
+                page = meta["pages"][name]
+                run = result["runs"][mode].get(name)
+                queries = page[f"queries_{mode}"]
+                if page["status"] == 404:
+                    lines.append(f"| {name} | `{page['path']}` | {mode} | missing (404) | | | | |")
+                    continue
+                if run is None:
+                    lines.append(f"| {name} | `{page['path']}` | {mode} | not run | | | {queries} | |")
+                    continue
+                ratio = f"{run['rps'] / floor:.0%}" if floor else "—"
+                status = "" if page["status"] == 200 else f" (HTTP {page['status']})"
+                errors = f" ({run['non_2xx']:,} non-2xx)" if run["non_2xx"] else ""
+                lines.append(
+                    f"| {name} | `{page['path']}` | {mode} | {fmt(run['rps'])}{status}{errors} | {fmt(run['p50'], 2)} "
+                    f"| {fmt(run['p99'], 2)} | {queries} | {ratio} |"
+                )
+        lines += [
+            "",
+            f"Worker RSS (largest of {WORKERS}) after the runs: cache off {result['rss']['off']:.0f} MB, "
+            f"cache on {result['rss']['on']:.0f} MB.",
+            "",
+        ]
+    lines += targets_section(results)
+    if notes:
+        lines += ["## Notes", "", *notes, ""]
+    return "\n".join(lines)
+
+
+def targets_section(results):
+    lines = ["## Targets", "", "| target | result | met |", "| --- | --- | --- |"]
+    largest = results[-1]
+
+    def ratio(result, mode, name):
+        runs = result["runs"][mode]
+        if name not in runs or not runs.get("floor"):
+            return None
+        return runs[name]["rps"] / runs["floor"]["rps"]
+
+    def row(label, value, goal, shown):
+        met = "n/a" if value is None else ("yes" if value >= goal else "no")
+        lines.append(f"| {label} | {shown if value is not None else 'not measured'} | {met} |")
+
+    size = f"{largest['size']:,}"
+    for name in PAGE_ORDER[1:]:
+        value = ratio(largest, "on", name)
+        row(f"cache on, {name} ≥ {CACHE_ON_TARGET:.0%} of floor ({size})", value, CACHE_ON_TARGET, f"{value or 0:.0%}")
+    for name, goal in CACHE_OFF_TARGETS.items():
+        value = ratio(largest, "off", name)
+        row(f"cache off, {name} ≥ {goal:.0%} of floor ({size})", value, goal, f"{value or 0:.0%}")
+    if len(results) > 1:
+        smallest = results[0]
+        for name in PAGE_ORDER[1:]:
+            big, small = largest["runs"]["off"].get(name), smallest["runs"]["off"].get(name)
+            value = big["rps"] / small["rps"] if big and small and small["rps"] else None
+            row(
+                f"growth, {name} cache off at {size} ≥ {GROWTH_TARGET:.0%} of {smallest['size']:,}",
+                value,
+                GROWTH_TARGET,
+                f"{value or 0:.0%}",
+            )
+    rss = max(largest["rss"].values())
+    lines.append(
+        f"| worker RSS < {RSS_LIMIT_MB} MB ({size}) | {rss:.0f} MB | {'yes' if rss < RSS_LIMIT_MB else 'no'} |"
+    )
+    lines.append("")
+    return lines
+
+
+def print_table(results):
+    print()
+    print(f"{'size':>8} {'page':<8} {'cache':<5} {'req/s':>9} {'p50 ms':>8} {'p99 ms':>8} {'queries':>7} {'floor':>6}")
+    for result in results:
+        for mode in ("off", "on"):
+            floor = result["runs"][mode].get("floor", {}).get("rps")
+            for name in PAGE_ORDER:
+                page = result["meta"]["pages"][name]
+                run = result["runs"][mode].get(name)
+                if page["status"] == 404 or run is None:
+                    print(
+                        f"{result['size']:>8,} {name:<8} {mode:<5} {'missing' if page['status'] == 404 else 'not run':>9}"
+                    )
+                    continue
+                ratio = f"{run['rps'] / floor:.0%}" if floor else "—"
+                print(
+                    f"{result['size']:>8,} {name:<8} {mode:<5} {run['rps']:>9,.1f} {fmt(run['p50'], 2):>8} "
+                    f"{fmt(run['p99'], 2):>8} {page[f'queries_{mode}']:>7} {ratio:>6}"
+                )
+        print(f"{'':>8} worker RSS: off {result['rss']['off']:.0f} MB, on {result['rss']['on']:.0f} MB")
+    print()
+
+
+# --- main ---------------------------------------------------------------------------------------------
+
+
+def load_average():
+    return ", ".join(f"{value:.2f}" for value in os.getloadavg())
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--sizes", default=",".join(str(size) for size in DEFAULT_SIZES))
+    parser.add_argument("--duration", type=int, default=10, help="seconds of wrk per page and mode (default 10)")
+    parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument("--connections", type=int, default=16)
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument(
+        "--postgres", metavar="URL", help="server URL without database, e.g. postgres://postgres@127.0.0.1:5432"
+    )
+    parser.add_argument("--output", default=str(PROJECT_DIR / "docs" / "performance.md"))
+    parser.add_argument("--budget", type=float, default=25, help="minutes after which no new measurement starts")
+    parser.add_argument("--measure-queries", action="store_true", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.measure_queries:
+        measure_in_process()
+        return
+    try:
+        sizes = [int(size.replace("_", "")) for size in args.sizes.split(",") if size.strip()]
+    except ValueError:
+        parser.error("--sizes takes whole numbers separated by commas, e.g. 1000,100000")
+    if not sizes or any(size < 100 for size in sizes):
+        parser.error("each size must be at least 100 articles")
+    if not 1 <= args.duration <= 60 or not 1 <= args.connections <= 256 or not 1 <= args.threads <= 8:
+        parser.error("keep --duration within 1–60 s, --connections within 1–256 and --threads within 1–8")
+
+    started = time.monotonic()
+    deadline = started + args.budget * 60
+    started_at = datetime.now(UTC).strftime("%Y-%m-%d %H:%M")
+    load_before = load_average()
+    ensure_wrk()
+    workdir = Path(tempfile.mkdtemp(prefix="newsroom-bench-"))
+    notes = []
+    results = []
+    base = {
+        **clean_env(),
+        "NEWSROOM_ENV": "production",
+        "SECRET_KEY": secrets.token_urlsafe(50),
+        "ALLOWED_HOSTS": "127.0.0.1",
+        "SECURE_SSL_REDIRECT": "0",
+        "STATIC_ROOT": str(workdir / "static"),
+        "MEDIA_ROOT": str(workdir / "media"),
+        "BENCH_FLOOR": "1",
+        "PAGE_CACHE_GENERATION_DIR": str(workdir / "generation"),
+        "LOG_LEVEL": "ERROR",
+    }
+    databases = set()
+    try:
+        log(f"collectstatic into {workdir / 'static'}")
+        manage({**base, "DATABASE_URL": f"sqlite:///{workdir / 'static.sqlite3'}"}, "collectstatic", "--noinput", "-v0")
+        for size in sizes:
+            if time.monotonic() > deadline:
+                notes.append(f"- {size:,} articles skipped: the time budget of {args.budget:g} minutes ran out.")
+                break
+            env = {**base, "DATABASE_URL": database_url(args, workdir, size)}
+            log(f"{size:,} articles: migrate and generate")
+            manage(env, "migrate", "--noinput", "-v0")
+            output = manage(env, "generate_archive", "--articles", str(size), "--seed", str(args.seed), capture=True)
+            seconds = float(re.search(r"in ([\d.]+) s\.", output).group(1))
+            log(output.strip().splitlines()[-1])
+            meta = json.loads(
+                subprocess.run(
+                    [PYTHON, str(Path(__file__).resolve()), "--measure-queries"],
+                    cwd=PROJECT_DIR,
+                    env=env,
+                    capture_output=True,
+                    text=True,
+                    check=True,
+                )
+                .stdout.strip()
+                .splitlines()[-1]
+            )
+            databases.add(meta["database"])
+            result = {"size": size, "generate_seconds": seconds, "meta": meta, "runs": {}, "rss": {}}
+            for mode in ("off", "on"):
+                result["runs"][mode] = {}
+                port = free_port()
+                server = Server({**env, "PAGE_CACHE": "1" if mode == "on" else "0"}, port)
+                try:
+                    for name in PAGE_ORDER:
+                        page = meta["pages"][name]
+                        if page["status"] == 404 or time.monotonic() > deadline:
+                            continue
+                        for _ in range(2 * WORKERS):  # warm both workers (and their caches)
+                            server.get(page["path"])
+                        log(f"{size:,} cache {mode}: {name} {page['path']}")
+                        result["runs"][mode][name] = run_wrk(port, page["path"], args)
+                    result["rss"][mode] = server.worker_rss_mb()
+                finally:
+                    server.stop()
+            results.append(result)
+    finally:
+        shutil.rmtree(workdir, ignore_errors=True)
+    if not results:
+        sys.exit("No archive size could be measured within the time budget.")
+    missing = sorted(
+        {name for result in results for name, page in result["meta"]["pages"].items() if page["status"] == 404}
+    )
+    if missing:
+        notes.append(f"- Missing pages (404, not built yet on this branch): {', '.join(missing)}.")
+    notes.append(f"- Whole run: {(time.monotonic() - started) / 60:.1f} minutes.")
+    print_table(results)
+    report = build_report(results, args, machine_description(databases), started_at, load_before, load_average(), notes)
+    Path(args.output).write_text(report + "\n")
+    log(f"wrote {args.output}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,116 @@
+from datetime import timedelta
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.utils import timezone
+
+from articles import text
+from articles.archive import generate_archive
+from articles.models import Article, Author, Byline, RegionTag, TaggedRegion, TaggedTopic, TopicTag
+from articles.sanitizer import sanitize_html
+from tests.factories import make_article
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def archive():
+    return generate_archive(articles=250, seed=7)
+
+
+def test_archive_has_the_requested_size_and_every_workflow_state(archive):
+    assert archive.articles == Article.objects.count() == 250
+    statuses = set(Article.objects.values_list("status", flat=True))
+    assert statuses == {choice.value for choice in Article.Status}
+    assert archive.live == Article.objects.live().count()
+    scheduled = Article.objects.filter(status=Article.Status.PUBLISHED).exclude(pk__in=Article.objects.live())
+    assert scheduled.exists()
+    assert not Article.objects.filter(status=Article.Status.DRAFT, publish_at__isnull=False).exists()
+
+
+def test_publish_times_spread_over_ten_years(archive):
+    now = timezone.now()
+    times = list(Article.objects.live().values_list("publish_at", flat=True))
+    assert min(times) < now - timedelta(days=365 * 8)
+    assert max(times) > now - timedelta(days=365)
+    assert len({moment.year for moment in times}) >= 10
+
+
+def test_bylines_and_tags_are_within_the_agreed_ranges(archive):
+    assert 2 <= Author.objects.count() <= 60
+    assert RegionTag.objects.count() == 20
+    assert TopicTag.objects.count() == 20
+    for article in Article.objects.prefetch_related("byline_set", "regions", "topics"):
+        bylines = list(article.byline_set.all())
+        assert 1 <= len(bylines) <= 4
+        assert [byline.position for byline in bylines] == list(range(len(bylines)))
+        assert 2 <= len(article.regions.all()) <= 4
+        assert 2 <= len(article.topics.all()) <= 4
+    assert Byline.objects.count() == archive.bylines
+    assert TaggedRegion.objects.count() + TaggedTopic.objects.count() == archive.tag_links
+
+
+def test_derived_fields_match_what_save_would_store(archive):
+    for article in Article.objects.all():
+        assert article.body == sanitize_html(article.body)
+        assert article.body.startswith("<p>")
+        assert 400 <= text.word_count(article.body) <= 900
+        assert article.excerpt == text.excerpt(article.standfirst or article.body)
+        assert article.reading_minutes == text.reading_minutes(article.body)
+        assert article.slug == text.ascii_slug(article.slug, max_length=120, fallback_prefix="article")
+
+
+def test_bodies_vary_between_articles(archive):
+    bodies = list(Article.objects.values_list("body", flat=True))
+    assert len(set(bodies)) == len(bodies)
+    first_sentences = {body.split(".")[0] for body in bodies}
+    assert len(first_sentences) > 200
+
+
+def test_same_seed_gives_the_same_archive_and_slugs_stay_unique_across_runs():
+    now = timezone.now()
+    make_article("Council approves cycle lanes in Pimlico")
+    generate_archive(articles=150, seed=3, now=now)
+    first = list(Article.objects.order_by("pk").values_list("headline", "publish_at"))[1:]
+    generate_archive(articles=150, seed=3, now=now)
+    second = list(Article.objects.order_by("pk").values_list("headline", "publish_at"))[151:]
+    assert first == second
+    slugs = list(Article.objects.values_list("slug", flat=True))
+    assert len(slugs) == len(set(slugs)) == 301
+    assert Author.objects.filter(name__in=[a.name for a in Author.objects.all()]).count() == Author.objects.count()
+
+
+def test_generated_articles_render_on_the_reader_pages(client, archive):
+    article = Article.objects.live().first()
+    assert client.get("/").status_code == 200
+    response = client.get(article.get_absolute_url())
+    assert response.status_code == 200
+    assert article.headline in response.content.decode()
+    region = article.regions.first()
+    assert client.get(region.get_absolute_url()).status_code == 200
+
+
+def test_command_reports_what_it_added(capsys):
+    call_command("generate_archive", "--articles", "50", "--seed", "2")
+    out = capsys.readouterr().out
+    assert "Added 50 articles" in out
+    assert Article.objects.count() == 50
+
+
+@pytest.mark.parametrize("count", ["0", "-5", "2000000"])
+def test_command_refuses_a_bad_size_and_writes_nothing(count):
+    with pytest.raises(CommandError, match="whole number from 1 to"):
+        call_command("generate_archive", "--articles", count)
+    assert not Article.objects.exists()
+
+
+def test_composing_in_a_second_process_gives_the_same_archive(monkeypatch):
+    monkeypatch.setattr("articles.archive.CHUNK_SIZE", 40)
+    now = timezone.now()
+    fields = ("headline", "standfirst", "body", "status", "publish_at", "excerpt", "reading_minutes")
+    generate_archive(articles=100, seed=5, now=now, parallel=False)
+    inline = list(Article.objects.order_by("pk").values_list(*fields))
+    generate_archive(articles=100, seed=5, now=now, parallel=True)
+    in_process = list(Article.objects.order_by("pk").values_list(*fields))[100:]
+    assert in_process == inline
+    assert Byline.objects.count() == 2 * Byline.objects.filter(article__in=Article.objects.order_by("pk")[:100]).count()
