@@ -50,7 +50,9 @@ class LatestArticlesFeed(Feed):
     def description(self, obj=None):
         return settings.SITE_TAGLINE
 
-    subtitle = description
+    def subtitle(self, obj=None):
+        # Atom's subtitle is RSS's description, whatever a subclass describes.
+        return self.description(obj)
 
     def link(self, obj=None):
         return absolute(reverse("articles:home"))
@@ -99,25 +101,27 @@ class LatestArticlesAtomFeed(LatestArticlesFeed):
     url_name = "articles:feed_atom"
 
 
-class SectionFeed(LatestArticlesFeed):
-    vocabulary = None
-
-    def get_object(self, request, slug):
-        return selectors.public_tag_or_404(self.vocabulary, slug)
+class ScopedFeed(LatestArticlesFeed):
+    """The latest live articles of one region, topic or author."""
 
     def title(self, obj=None):
         return f"{obj.name} — {settings.SITE_NAME}"
-
-    def description(self, obj=None):
-        return obj.description or f"The latest {obj.name} stories from {settings.SITE_NAME}."
-
-    subtitle = description
 
     def link(self, obj=None):
         return absolute(obj.get_absolute_url())
 
     def feed_url(self, obj=None):
         return absolute(reverse(self.url_name, kwargs={"slug": obj.slug}))
+
+
+class SectionFeed(ScopedFeed):
+    vocabulary = None
+
+    def get_object(self, request, slug):
+        return selectors.public_tag_or_404(self.vocabulary, slug)
+
+    def description(self, obj=None):
+        return obj.description or f"The latest {obj.name} stories from {settings.SITE_NAME}."
 
     def articles(self, obj):
         return selectors.tag_articles(self.vocabulary, obj)
@@ -143,25 +147,14 @@ class TopicAtomFeed(TopicFeed):
     url_name = "articles:topic_feed_atom"
 
 
-class AuthorFeed(LatestArticlesFeed):
+class AuthorFeed(ScopedFeed):
     url_name = "articles:author_feed"
 
     def get_object(self, request, slug):
         return selectors.public_author_or_404(slug)
 
-    def title(self, obj=None):
-        return f"{obj.name} — {settings.SITE_NAME}"
-
     def description(self, obj=None):
         return obj.bio or f"The latest stories by {obj.name} for {settings.SITE_NAME}."
-
-    subtitle = description
-
-    def link(self, obj=None):
-        return absolute(obj.get_absolute_url())
-
-    def feed_url(self, obj=None):
-        return absolute(reverse(self.url_name, kwargs={"slug": obj.slug}))
 
     def articles(self, obj):
         return selectors.author_articles(obj)

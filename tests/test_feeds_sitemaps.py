@@ -4,7 +4,7 @@ from xml.etree import ElementTree
 import pytest
 from django.utils import timezone
 
-from articles.models import Article
+from articles.models import Article, Author, RegionTag
 from tests.factories import make_article, make_author
 from tests.images import give_hero_image
 
@@ -147,3 +147,17 @@ def test_news_sitemap_has_only_the_last_48_hours(client, site):
     assert news.find(f"{NEWS}publication").findtext(f"{NEWS}name") == "The WP Times"
     assert news.find(f"{NEWS}publication").findtext(f"{NEWS}language") == "en"
     assert datetime.fromisoformat(news.findtext(f"{NEWS}publication_date")) == first.publish_at
+
+
+def test_scoped_feeds_describe_their_section_or_author(client, site):
+    RegionTag.objects.filter(slug="westminster").update(description="Parliament and the council.")
+    Author.objects.filter(slug="tom-whitaker").update(bio="Tom covers markets.")
+    for url, text in [
+        ("/region/westminster/feed/", "Parliament and the council."),
+        ("/author/tom-whitaker/feed/", "Tom covers markets."),
+    ]:
+        channel = xml(client, url).find("channel")
+        assert channel.findtext("title").startswith(("Westminster", "Tom Whitaker"))
+        assert channel.findtext("description") == text
+        assert xml(client, url + "atom/").findtext(f"{ATOM}subtitle") == text
+    assert "Pimlico stories" in xml(client, "/region/pimlico/feed/atom/").findtext(f"{ATOM}subtitle")
