@@ -278,6 +278,13 @@ class ArticleAdmin(VersionAdmin):
     def save_model(self, request, obj, form, change):
         services.article_save(article=obj, user=request.user, expected_version=form.cleaned_data.get("loaded_version"))
 
+    def delete_model(self, request, obj):
+        services.article_delete(article=obj, user=request.user)
+
+    def delete_queryset(self, request, queryset):
+        for article in queryset:
+            services.article_delete(article=article, user=request.user)
+
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
         article = form.instance
