@@ -338,6 +338,14 @@ class Probe(threading.Thread):
             self.stopping.wait(0.05)
 
 
+def first_success_after(samples, moment):
+    """Seconds from moment until a request sent after it got a 200 (however long it took), or None."""
+    for sample in samples:
+        if sample["at"] >= moment and sample["status"] == 200:
+            return sample["at"] + sample["seconds"] - moment
+    return None
+
+
 def first_quick_success_after(samples, moment):
     for sample in samples:
         if sample["at"] >= moment and sample["status"] == 200 and sample["seconds"] <= QUICK_SECONDS:
@@ -389,6 +397,7 @@ def overload(server, paths_file, script, args, database):
 
 def restart(server, paths_file, script, args, database):
     seconds, down_after, down_for = 40, 10, 3
+    stopped = back = None
     counts_before = row_counts(database)
     log(f"restart: 32 connections for {seconds} s; PostgreSQL stopped at {down_after} s for {down_for} s")
     probe = Probe(server, args.probe_path)
@@ -404,7 +413,7 @@ def restart(server, paths_file, script, args, database):
         if not wait_for_database():
             raise RuntimeError("PostgreSQL did not come back within 60 s")
         back = time.time()
-        log(f"PostgreSQL down from +{outage_start - stopped:.1f} s, back after {back - outage_start:.1f} s")
+        log(f"PostgreSQL stopped in {stopped - outage_start:.1f} s; answering again {back - outage_start:.1f} s later")
         result = wrk_result(wrk, seconds)
     finally:
         if not database_ready():
@@ -415,7 +424,8 @@ def restart(server, paths_file, script, args, database):
     errors = [s for s in probe.samples if s["status"] != 200]
     result.update(
         outage_seconds=back - outage_start,
-        recovery_seconds=first_quick_success_after(probe.samples, back),
+        recovery_seconds=first_success_after(probe.samples, back),
+        probe_max_seconds=max(s["seconds"] for s in probe.samples),
         probe_requests=len(probe.samples),
         probe_errors=len(errors),
         probe_statuses=sorted({s["status"] for s in errors}),
