@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint setup clean bench
+.PHONY: run test lint setup clean bench load
 
 $(STAMP): requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -36,3 +36,9 @@ clean:
 # on that PostgreSQL database, which it empties first.
 bench: $(STAMP)
 	$(BIN)/python bench/run.py $(BENCH_ARGS)
+
+# Load and fault runs (bench/load.py): gunicorn with production settings, PostgreSQL with at least 5,000
+# articles, wrk at 32 and 256 connections, and a PostgreSQL restart mid-run. About four minutes.
+# LOAD_ARGS="--scenarios steady --duration 20" for a quick run; "--database postgres://…" for another database.
+load: $(STAMP)
+	$(BIN)/python bench/load.py $(LOAD_ARGS)

@@ -223,7 +223,10 @@ class ArticleAdmin(VersionAdmin):
         return super().has_change_permission(request, obj) and (obj is None or roles.can_edit(request.user, obj))
 
     def has_delete_permission(self, request, obj=None):
-        return super().has_delete_permission(request, obj) and roles.is_editor(request.user)
+        return roles.can_delete(request.user)
+
+    def has_recover_permission(self, request):
+        return roles.can_delete(request.user)
 
     def has_submit_permission(self, request):
         return request.user.has_perm("articles.change_article")
@@ -274,6 +277,13 @@ class ArticleAdmin(VersionAdmin):
 
     def save_model(self, request, obj, form, change):
         services.article_save(article=obj, user=request.user, expected_version=form.cleaned_data.get("loaded_version"))
+
+    def delete_model(self, request, obj):
+        services.article_delete(article=obj, user=request.user)
+
+    def delete_queryset(self, request, queryset):
+        for article in queryset:
+            services.article_delete(article=article, user=request.user)
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
@@ -532,6 +542,19 @@ class ArticleAdmin(VersionAdmin):
             return self._back(article)
         messages.success(request, "That version is restored as the newest version; nothing was deleted.")
         return self._back(article)
+
+    # The trash: django-reversion lets anyone who may add and change recover any deleted article, including
+    # another reporter's, so recovering is held to the rule for deleting.
+
+    def recoverlist_view(self, request, extra_context=None):
+        if not self.has_recover_permission(request):
+            raise PermissionDenied
+        return super().recoverlist_view(request, extra_context)
+
+    def recover_view(self, request, version_id, extra_context=None):
+        if not self.has_recover_permission(request):
+            raise PermissionDenied
+        return super().recover_view(request, version_id, extra_context)
 
     # Bulk actions: each runs the same service, article by article ------------------------------------------------------
 

@@ -61,6 +61,11 @@ def is_editor(user):
     return bool(user and user.is_active and user.has_perm("articles.edit_any_article"))
 
 
+def can_delete(user):
+    """Editors (and Admins) delete articles; only they may bring one back from the trash."""
+    return is_editor(user) and user.has_perm("articles.delete_article")
+
+
 def can_publish(user):
     return bool(user and user.is_active and user.has_perm("articles.publish_article"))
 

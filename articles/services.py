@@ -1,8 +1,11 @@
 """Every write with side effects goes through a function here."""
 
 import reversion
-from django.db import transaction
+from django.contrib.contenttypes.models import ContentType
+from django.core import serializers
+from django.db import router, transaction
 from django.utils import timezone
+from reversion.models import Revision, Version
 
 from . import roles
 from .exceptions import (
@@ -13,6 +16,7 @@ from .exceptions import (
     WorkflowPermissionError,
 )
 from .models import (
+    ARTICLE_VERSION_FOLLOWS,
     Article,
     ArticleTransition,
     Author,
@@ -268,6 +272,45 @@ def article_save(*, article: Article, user, expected_version: int | None = None)
     article.updated_by = user
     article.save(update_fields=CONTENT_FIELDS + DERIVED_FIELDS)
     return article
+
+
+@transaction.atomic
+def article_delete(*, article: Article, user) -> None:
+    """Move an article to the trash: its text, bylines and tags are kept as a version it can be recovered from.
+
+    The hero image file and the footer stay where they are; the recovered article points at them again.
+    """
+    locked = _lock(article)
+    _refuse_unless(roles.can_delete(user), "Only editors can delete articles; nothing changed.")
+    _keep_in_trash(article=locked, user=user)
+    locked.delete()
+
+
+def _keep_in_trash(*, article, user):
+    """Write the article's last state as a revision of its own, now.
+
+    Not through `reversion.create_revision()`: inside a request one is already open, and django-reversion
+    writes a revision only when the outermost block ends, keeping just the versions of rows that still
+    exist, which would drop the deleted article. The version holds the same objects as every other one.
+    """
+    revision = Revision.objects.create(
+        date_created=timezone.now(), user=user, comment="Deleted; recoverable from the trash."
+    )
+    objects = [article]
+    for name in ARTICLE_VERSION_FOLLOWS:
+        objects += list(getattr(article, name).all())
+    Version.objects.bulk_create(
+        Version(
+            revision=revision,
+            content_type=ContentType.objects.get_for_model(obj),
+            object_id=str(obj.pk),
+            db=router.db_for_write(type(obj)),
+            format="json",
+            serialized_data=serializers.serialize("json", [obj]),
+            object_repr=str(obj),
+        )
+        for obj in objects
+    )
 
 
 def _versions_in(revision, model):

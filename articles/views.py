@@ -1,7 +1,11 @@
+import sys
+
 from django.conf import settings
+from django.db import InterfaceError, OperationalError
 from django.http import HttpResponse
 from django.template import loader
 from django.urls import reverse
+from django.utils.cache import patch_cache_control
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET
 from django.views.generic import DetailView, ListView, TemplateView
@@ -123,8 +127,29 @@ def robots_txt(request):
     return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")
 
 
+def error_page_context():
+    """What the error pages need from the site, without a request: no session, user or database."""
+    return {"SITE_NAME": settings.SITE_NAME, "SITE_TAGLINE": settings.SITE_TAGLINE, "is_error_page": True}
+
+
+def is_database_unavailable(error):
+    """A refused, dropped or broken database connection (not a bug in a query)."""
+    return isinstance(error, (OperationalError, InterfaceError))
+
+
+def database_unavailable(request):
+    """The 503 page in the site's design, rendered without touching the database."""
+    response = HttpResponse(loader.get_template("503.html").render(error_page_context()), status=503)
+    response["Retry-After"] = str(settings.DATABASE_RETRY_AFTER)
+    patch_cache_control(response, no_cache=True, no_store=True)
+    return response
+
+
 def server_error(request):
-    """The 500 page in the site's design, rendered without touching the database."""
-    template = loader.get_template("500.html")
-    context = {"SITE_NAME": settings.SITE_NAME, "SITE_TAGLINE": settings.SITE_TAGLINE, "is_error_page": True}
-    return HttpResponse(template.render(context), status=500)
+    """The 500 page in the site's design, rendered without touching the database.
+
+    A database outage that surfaced outside a view (in a middleware) still gets the 503 page.
+    """
+    if is_database_unavailable(sys.exc_info()[1]):
+        return database_unavailable(request)
+    return HttpResponse(loader.get_template("500.html").render(error_page_context()), status=500)

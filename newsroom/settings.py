@@ -73,6 +73,8 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
     "articles.middleware.FormMediaNonceMiddleware",
+    # Turns a lost database connection raised in a view into the 503 page (see articles.views).
+    "articles.middleware.DatabaseUnavailableMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Before sessions and auth, so a cached page costs no session lookup.
     "articles.cache.PageCacheMiddleware",
@@ -163,6 +165,9 @@ PAGE_CACHE_GENERATION_ALIAS = "page_generation"
 PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "600"))
 PAGE_CACHE_MAX_AGE = int(os.environ.get("PAGE_CACHE_MAX_AGE", "60"))
 PAGE_CACHE_SKIP_PREFIXES = ["/admin/", "/preview/", "/bench/"]
+
+# Seconds a visitor is asked to wait (Retry-After) when the database is unreachable and the 503 page is shown.
+DATABASE_RETRY_AFTER = int(os.environ.get("DATABASE_RETRY_AFTER", "10"))
 
 # Benchmarks only: BENCH_FLOOR=1 routes /bench/floor/, a constant response.
 BENCH_FLOOR = env_bool("BENCH_FLOOR", default=False)

@@ -144,3 +144,99 @@ def test_a_hidden_article_appears_once_it_goes_live(client, matrix):
     assert client.get(scheduled.get_absolute_url()).status_code == 200
     assert word in client.get("/feed/").content.decode()
     assert client.get("/region/only-scheduled-region/").status_code == 200
+
+
+# Through the anonymous page cache ------------------------------------------------------------------------------------
+
+LEAKY = {
+    "unpublished": "zqcachedunpub",
+    "scheduled": "zqcachedsched",
+    "embargoed": "zqcachedembargo",
+}
+
+
+def cached_public_urls(cast, stable, leaky):
+    urls = [
+        "/",
+        stable.get_absolute_url(),
+        "/regions/",
+        "/topics/",
+        "/region/pimlico/",
+        "/topic/culture/",
+        cast["owner_author"].get_absolute_url(),
+        f"{cast['owner_author'].get_absolute_url()}feed/",
+        "/search/?q=story",
+        "/feed/",
+        "/feed/atom/",
+        "/region/pimlico/feed/",
+        "/topic/culture/feed/atom/",
+        "/sitemap.xml",
+        "/sitemap-articles.xml",
+        "/sitemap-sections.xml",
+        "/sitemap-news.xml",
+    ]
+    return urls + [f"/search/?q={word}" for word in leaky.values()]
+
+
+def test_nothing_leaves_the_page_cache_once_an_article_stops_being_live(
+    client, page_cache, django_capture_on_commit_callbacks
+):
+    from articles.services import article_publish, article_unpublish
+    from tests.workflow_helpers import article_in, make_cast
+
+    cast = make_cast()
+    editor = cast["editor"]
+    with django_capture_on_commit_callbacks(execute=True):
+        stable = article_in("published", cast, headline="Steady lantern story", regions=["Pimlico"])
+        articles = {
+            state: article_in(
+                "published",
+                cast,
+                headline=f"Cached {word} story",
+                regions=["Pimlico", f"Only {word} region"],
+                topics=["Culture", f"Only {word} topic"],
+            )
+            for state, word in LEAKY.items()
+        }
+        make_footer(is_default=True, teaser_article=articles["unpublished"])
+    urls = cached_public_urls(cast, stable, LEAKY)
+    own_urls = {
+        state: [
+            article.get_absolute_url(),
+            f"/region/only-{LEAKY[state]}-region/",
+            f"/topic/only-{LEAKY[state]}-topic/",
+        ]
+        for state, article in articles.items()
+    }
+
+    # Warm the cache: every page (and each article's own pages) is stored while all four are live.
+    for url in urls + [url for group in own_urls.values() for url in group]:
+        assert client.get(url).status_code == 200, url
+    warmed = client.get("/")
+    assert warmed["X-Page-Cache"] == "hit"
+    assert all(f"Cached {word} story" in warmed.content.decode() for word in LEAKY.values())
+    assert "Cached zqcachedunpub story" in client.get(stable.get_absolute_url()).content.decode(), "footer teaser"
+
+    now = timezone.now()
+    with django_capture_on_commit_callbacks(execute=True):
+        article_unpublish(article=articles["unpublished"], user=editor)
+    with django_capture_on_commit_callbacks(execute=True):
+        scheduled = article_unpublish(article=articles["scheduled"], user=editor)
+        article_publish(article=scheduled, user=editor, publish_at=now + timedelta(hours=2))
+    with django_capture_on_commit_callbacks(execute=True):
+        embargoed = article_unpublish(article=articles["embargoed"], user=editor)
+        article_publish(article=embargoed, user=editor, embargo_ends_at=now + timedelta(hours=2))
+    assert list(Article.objects.live()) == [stable]
+
+    for url in urls:
+        response = client.get(url)
+        assert response.status_code == 200, url
+        body = response.content.decode()
+        for state, word in LEAKY.items():
+            assert f"Cached {word} story" not in body, f"{state} article leaked from the cache on {url}"
+            assert articles[state].get_absolute_url() not in body, f"{state} article linked from {url}"
+            assert f"Only {word}" not in body, f"{state} section leaked from the cache on {url}"
+    for state, group in own_urls.items():
+        for url in group:
+            assert client.get(url).status_code == 404, f"{state}: {url} still served"
+    assert "Steady lantern story" in client.get("/").content.decode()
