@@ -97,7 +97,7 @@ SQLITE_WEIGHTS = (16.0, 4.0, 1.0)
 
 # Relevance is ranked among at most this many matches, the most recently added:
 # a word found in nearly every story would otherwise rank the whole archive per request.
-SEARCH_CANDIDATES = 2000
+SEARCH_CANDIDATES = 500
 
 
 def fts_query(terms):
@@ -118,15 +118,15 @@ def _fallback_search(queryset, query):
     weights = ", ".join(str(weight) for weight in SQLITE_WEIGHTS)
     match = fts_query(terms)
     table = SQLITE_SEARCH_TABLE
-    # A join with a virtual table the ORM has no model for: extra() is the narrow tool for it.
+    # A virtual table the ORM has no model for: extra() is the narrow tool for it.
     return queryset.extra(
-        tables=[table],
         where=[
-            f"{table}.rowid = articles_article.id",
-            f"{table} MATCH %s",
-            f"{table}.rowid IN (SELECT rowid FROM {table} WHERE {table} MATCH %s ORDER BY rowid DESC LIMIT %s)",
+            f"articles_article.id IN (SELECT rowid FROM {table} WHERE {table} MATCH %s ORDER BY rowid DESC LIMIT %s)"
         ],
-        params=[match, match, SEARCH_CANDIDATES],
-        select={"rank": f"bm25({SQLITE_SEARCH_TABLE}, {weights})"},
+        params=[match, SEARCH_CANDIDATES],
+        select={
+            "rank": f"SELECT bm25({table}, {weights}) FROM {table} WHERE {table} MATCH %s AND rowid = articles_article.id"
+        },
+        select_params=[match],
         order_by=["rank", "-publish_at", "-id"],
     )
