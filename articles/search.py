@@ -14,7 +14,6 @@ from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
 from django.db import connections
 from django.db.models import Func, TextField
 from django.db.models.expressions import RawSQL
-from django.utils.html import strip_tags
 
 from . import text
 
@@ -80,8 +79,13 @@ class PlainText(Func):
     output_field = TextField()
 
 
+# Bodies are sanitised on save, so every tag is well formed; a tag becomes a space so
+# that the words on either side stay apart. Much faster than an HTML parser on every insert.
+TAG = re.compile(r"<[^>]*>")
+
+
 def plain_text(value):
-    return text.WHITESPACE.sub(" ", strip_tags(value or "")).casefold()
+    return text.WHITESPACE.sub(" ", TAG.sub(" ", value or "")).strip().casefold()
 
 
 def register_sqlite_functions(sender, connection, **kwargs):
