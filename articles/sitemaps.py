@@ -15,6 +15,7 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
 
+from . import cache as page_cache
 from . import selectors
 from .models import Article
 
@@ -100,7 +101,16 @@ NEWS_SITEMAPS = {"news": NewsSitemap}
 
 @x_robots_tag
 def sitemap_index(request):
-    """The sitemap index, listing each section sitemap (and its later pages) on SITE_URL."""
+    """The sitemap index, listing each section sitemap (and its later pages) on SITE_URL.
+
+    Its entries (page counts and latest changes over the whole archive) are
+    worked out once per content generation.
+    """
+    entries = page_cache.per_generation("sitemap-index", _index_entries)
+    return TemplateResponse(request, "sitemap_index.xml", {"sitemaps": entries}, content_type="application/xml")
+
+
+def _index_entries():
     entries = []
     for section, sitemap_class in SITEMAPS.items():
         sitemap = sitemap_class()
@@ -110,4 +120,4 @@ def sitemap_index(request):
         entries += [
             SitemapIndexItem(f"{location}?p={page}", lastmod) for page in range(2, sitemap.paginator.num_pages + 1)
         ]
-    return TemplateResponse(request, "sitemap_index.xml", {"sitemaps": entries}, content_type="application/xml")
+    return entries
