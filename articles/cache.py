@@ -209,3 +209,36 @@ class PageCacheMiddleware:
         if not response.has_header("Cache-Control"):
             patch_cache_control(response, private=True, no_cache=True)
         return response
+
+
+MEMO_KEY = "page-cache:memo:{generation}:{next_change}:{name}"
+
+
+def per_generation(name, compute):
+    """compute(), remembered until the content generation or the next scheduled change moves.
+
+    For values every reader page needs that change only when content does:
+    paginator counts, the section navigation, the home page's choice of
+    stories. They share the page cache's invalidation, so they are never
+    staler than a cached page. With GENERATION_MEMO off, compute() runs every time.
+    """
+    if not settings.GENERATION_MEMO:
+        return compute()
+    try:
+        generation, next_change = cache_state(timezone.now())
+        key = MEMO_KEY.format(
+            generation=generation,
+            next_change=int(next_change.timestamp()) if next_change else "none",
+            name=hashlib.md5(name.encode(), usedforsecurity=False).hexdigest(),
+        )
+        value = page_store().get(key)
+    except Exception:
+        logger.exception("Page cache unavailable; computing without it")
+        return compute()
+    if value is None:
+        value = (compute(),)
+        try:
+            page_store().set(key, value, timeout=settings.PAGE_CACHE_SECONDS)
+        except Exception:
+            logger.exception("Page cache unavailable; value not stored")
+    return value[0]

@@ -162,6 +162,8 @@ class TaggedRegion(ItemBase):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["content_object", "tag"], name="unique_article_region")]
+        # A section page walks one tag's articles: the tag first, covering the join.
+        indexes = [models.Index(fields=["tag", "content_object"], name="region_tag_article_idx")]
 
 
 class TaggedTopic(ItemBase):
@@ -170,6 +172,7 @@ class TaggedTopic(ItemBase):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["content_object", "tag"], name="unique_article_topic")]
+        indexes = [models.Index(fields=["tag", "content_object"], name="topic_tag_article_idx")]
 
 
 class PromoFooterQuerySet(models.QuerySet):
@@ -181,6 +184,12 @@ class PromoFooterQuerySet(models.QuerySet):
         )
 
     def site_default(self, at=None):
+        """The active site default footer; for now, looked up once per content generation."""
+        if at is None:
+            return page_cache.per_generation("site-default-footer", lambda: self._site_default(timezone.now()))
+        return self._site_default(at)
+
+    def _site_default(self, at):
         return self.active(at).filter(is_default=True).select_related("teaser_article").first()
 
     def next_window_change(self, at):
@@ -313,7 +322,14 @@ class ArticleQuerySet(models.QuerySet):
         return min((moment for moment in moments.values() if moment is not None), default=None)
 
     def with_listing_related(self):
-        return self.prefetch_related("byline_set__author", "regions", "topics")
+        """Bylines (with their authors), regions and topics in three queries, whatever the list length."""
+        return self.prefetch_related(
+            models.Prefetch("byline_set", queryset=Byline.objects.select_related("author")), "regions", "topics"
+        )
+
+    def for_listing(self):
+        """What a list of teasers shows: everything but the body, with `with_listing_related()`."""
+        return self.defer("body").with_listing_related()
 
     # Bulk writes send no post_save signal: invalidate reader pages here instead.
     def update(self, **kwargs):
@@ -438,7 +454,9 @@ class Article(models.Model):
     class Meta:
         ordering = ["-publish_at", "-pk"]
         indexes = [
-            models.Index(fields=["status", "-publish_at", "-id"], name="article_status_publish_idx"),
+            # Everything `live()` filters on and the listing order, so lists and
+            # counts of live articles are read from the index alone, never the rows.
+            models.Index(fields=["status", "-publish_at", "-id", "embargo_ends_at"], name="article_live_order_idx"),
         ]
         constraints = [
             models.UniqueConstraint(fields=["wire_checksum"], condition=~Q(wire_checksum=""), name="unique_wire_copy"),
@@ -583,6 +601,7 @@ class Byline(models.Model):
     class Meta:
         ordering = ["position", "pk"]
         constraints = [models.UniqueConstraint(fields=["article", "author"], name="unique_byline")]
+        indexes = [models.Index(fields=["author", "article"], name="byline_author_article_idx")]
 
     def __str__(self):
         return f"{self.author} on {self.article}"

@@ -1,18 +1,19 @@
 """Reader search: PostgreSQL's ranked full-text search, and a plain fallback on SQLite.
 
 Headlines weigh more than standfirsts, standfirsts more than bodies. On
-PostgreSQL the weighted vector below is also a GIN index (migration
-0004_article_search_index), so the query and the index must be built by the
-same function, `search_vector()`.
+PostgreSQL the weighted vector is stored per article in the column
+`search_document`, kept current by a trigger on every insert and edit and
+indexed with GIN (migration 0007_stored_search_document), so a search never
+parses article text. `search_vector()` is the same vector built from the
+texts, kept for the history of migrations.
 """
 
 import re
 
-from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
+from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector, SearchVectorField
 from django.db import connections
-from django.db.models import Case, F, Func, IntegerField, Q, TextField, Value, When
-from django.db.models.functions import Coalesce
-from django.utils.html import strip_tags
+from django.db.models import Func, TextField
+from django.db.models.expressions import RawSQL
 
 from . import text
 
@@ -47,12 +48,25 @@ def search_articles(queryset, query):
     return _fallback_search(queryset, query)
 
 
+def stored_search_document():
+    """The article's stored search vector (PostgreSQL only; not a model field, so never loaded)."""
+    # Unqualified, so it names the right table inside subqueries too (no other table has this column).
+    return RawSQL("search_document", [], output_field=SearchVectorField())
+
+
 def _postgres_search(queryset, query):
-    vector = search_vector()
+    vector = stored_search_document()
     # websearch syntax never raises on odd input: quotes, "or", "-word" all parse.
     ts_query = SearchQuery(query, search_type="websearch", config=SEARCH_CONFIG)
+    candidates = (
+        queryset.model.objects.annotate(search=vector)
+        .filter(search=ts_query)
+        .order_by("-pk")
+        .values("pk")[:SEARCH_CANDIDATES]
+    )
     return (
-        queryset.annotate(search=vector, rank=SearchRank(vector, ts_query))
+        queryset.filter(pk__in=candidates)
+        .annotate(search=vector, rank=SearchRank(vector, ts_query))
         .filter(search=ts_query)
         .order_by("-rank", "-publish_at", "-pk")
     )
@@ -65,8 +79,13 @@ class PlainText(Func):
     output_field = TextField()
 
 
+# Bodies are sanitised on save, so every tag is well formed; a tag becomes a space so
+# that the words on either side stay apart. Much faster than an HTML parser on every insert.
+TAG = re.compile(r"<[^>]*>")
+
+
 def plain_text(value):
-    return text.WHITESPACE.sub(" ", strip_tags(value or "")).casefold()
+    return text.WHITESPACE.sub(" ", TAG.sub(" ", value or "")).strip().casefold()
 
 
 def register_sqlite_functions(sender, connection, **kwargs):
@@ -75,25 +94,43 @@ def register_sqlite_functions(sender, connection, **kwargs):
         connection.connection.create_function(PLAIN_TEXT_FUNCTION, 1, plain_text, deterministic=True)
 
 
+SQLITE_SEARCH_TABLE = "articles_article_search"
+# bm25 weights per column of the FTS5 table: headline, standfirst, body.
+SQLITE_WEIGHTS = (16.0, 4.0, 1.0)
+
+
+# Relevance is ranked among at most this many matches, the most recently added:
+# a word found in nearly every story would otherwise rank the whole archive per request.
+SEARCH_CANDIDATES = 500
+
+
+def fts_query(terms):
+    """An FTS5 query in which every term must match (stemmed, so "lanterns" finds "lantern")."""
+    return " ".join('"{}"'.format(term.replace('"', '""')) for term in terms)
+
+
 def _fallback_search(queryset, query):
-    """Every word must appear somewhere; a word in the headline scores most."""
+    """Every word must appear (stemmed); a word in the headline scores most.
+
+    Reads the FTS5 table of migration 0008_sqlite_search_table, which holds the
+    plain text of every article, so no article text is parsed per request.
+    """
     terms = [TERM_EDGES.sub("", word) for word in query.casefold().split()]
     terms = list(dict.fromkeys(term for term in terms if term))[:MAX_FALLBACK_TERMS]
     if not terms:
         return queryset.none()
-    weights = {"headline_text": 4, "standfirst_text": 2, "body_text": 1}
-    queryset = queryset.annotate(
-        headline_text=PlainText(F("headline")),
-        standfirst_text=PlainText(F("standfirst")),
-        body_text=PlainText(Coalesce(F("body"), Value(""))),
-    )
-    score = Value(0)
-    for term in terms:
-        queryset = queryset.filter(
-            Q(headline_text__contains=term) | Q(standfirst_text__contains=term) | Q(body_text__contains=term)
-        )
-        for field, weight in weights.items():
-            score = score + Case(When(**{f"{field}__contains": term}, then=Value(weight)), default=Value(0))
-    return queryset.annotate(rank=Coalesce(score, Value(0), output_field=IntegerField())).order_by(
-        "-rank", "-publish_at", "-pk"
+    weights = ", ".join(str(weight) for weight in SQLITE_WEIGHTS)
+    match = fts_query(terms)
+    table = SQLITE_SEARCH_TABLE
+    # A virtual table the ORM has no model for: extra() is the narrow tool for it.
+    return queryset.extra(
+        where=[
+            f"articles_article.id IN (SELECT rowid FROM {table} WHERE {table} MATCH %s ORDER BY rowid DESC LIMIT %s)"
+        ],
+        params=[match, SEARCH_CANDIDATES],
+        select={
+            "rank": f"SELECT bm25({table}, {weights}) FROM {table} WHERE {table} MATCH %s AND rowid = articles_article.id"
+        },
+        select_params=[match],
+        order_by=["rank", "-publish_at", "-id"],
     )

@@ -9,6 +9,7 @@ from django.conf import settings
 from django.db.models import Count, Exists, OuterRef, Q
 from django.http import Http404
 
+from . import cache as page_cache
 from .models import Article, Author, Byline, RegionTag, TaggedRegion, TaggedTopic, TopicTag
 
 VOCABULARIES = {
@@ -26,8 +27,23 @@ def live_articles():
     return Article.objects.live().with_listing_related()
 
 
+def listed_articles():
+    """Live articles for a list of teasers: no bodies, bylines and tags prefetched."""
+    return Article.objects.live().for_listing()
+
+
+def by_ids(ids):
+    """Live articles for a list of teasers, in the order of ids."""
+    found = listed_articles().in_bulk(ids)
+    return [found[pk] for pk in ids if pk in found]
+
+
 def public_tags(vocabulary):
-    """Tags of one vocabulary that carry live articles, with `article_count`."""
+    """Tags of one vocabulary that carry live articles, with `article_count` (a list, once per content generation)."""
+    return page_cache.per_generation(f"public-tags:{vocabulary}", lambda: list(_public_tags(vocabulary)))
+
+
+def _public_tags(vocabulary):
     tag_model, _through, _field = VOCABULARIES[vocabulary]
     live_ids = Article.objects.live().values("pk")
     return (
@@ -48,15 +64,25 @@ def _carries_live_articles(vocabulary):
 
 def public_tag_or_404(vocabulary, slug):
     tag_model, _through, _field = VOCABULARIES[vocabulary]
-    tag = tag_model.objects.filter(_carries_live_articles(vocabulary), slug=slug).first()
+    tag = page_cache.per_generation(
+        f"public-tag:{vocabulary}:{slug}",
+        lambda: tag_model.objects.filter(_carries_live_articles(vocabulary), slug=slug).first(),
+    )
     if tag is None:
         raise Http404("No such section.")
     return tag
 
 
-def tag_articles(vocabulary, tag):
-    _tag_model, _through, field = VOCABULARIES[vocabulary]
-    return live_articles().filter(**{field: tag})
+def _tagged_with(vocabulary, tag):
+    # EXISTS rather than a join: the planner walks the live-order index newest
+    # first and stops after one page, instead of sorting all of the tag's articles.
+    _tag_model, through, _field = VOCABULARIES[vocabulary]
+    return Exists(through.objects.filter(tag=tag, content_object=OuterRef("pk")))
+
+
+def tag_articles(vocabulary, tag, *, queryset=None):
+    queryset = live_articles() if queryset is None else queryset
+    return queryset.filter(_tagged_with(vocabulary, tag))
 
 
 def public_authors():
@@ -66,37 +92,74 @@ def public_authors():
 
 
 def public_author_or_404(slug):
-    author = public_authors().filter(slug=slug).first()
+    author = page_cache.per_generation(f"public-author:{slug}", lambda: public_authors().filter(slug=slug).first())
     if author is None:
         raise Http404("No such author.")
     return author
 
 
-def author_articles(author):
-    return live_articles().filter(bylines=author)
+def author_articles(author, *, queryset=None):
+    queryset = live_articles() if queryset is None else queryset
+    return queryset.filter(Exists(Byline.objects.filter(author=author, article=OuterRef("pk"))))
 
 
 def article_for_reader(queryset, slug):
-    """One live article with everything its page shows, or 404."""
-    article = (
-        queryset.filter(slug=slug)
+    """One live article with everything its page shows, or 404.
+
+    Its related articles (chosen once per content generation) are read in the
+    same queries and kept on the article for `related_articles()`.
+    """
+    plan = page_cache.per_generation(f"article:{slug}", lambda: _article_plan(slug))
+    if plan is None:
+        raise Http404("No such article.")
+    pk, related_ids = plan
+    rows = {
+        row.pk: row
+        for row in queryset.filter(pk__in=[pk, *related_ids])
         .select_related("promo_footer__teaser_article")
         .prefetch_related("corrections")
-        .first()
-    )
-    if article is None:
+    }
+    article = rows.get(pk)
+    if article is None or article.slug != slug:
         raise Http404("No such article.")
+    article.related_articles = [rows[related] for related in related_ids if related in rows]
     return article
 
 
+def _article_plan(slug):
+    """(pk, related ids) of the live article at slug, or None."""
+    article = Article.objects.live().filter(slug=slug).first()
+    if article is None:
+        return None
+    region_ids = [tag.pk for tag in article.regions.all()]
+    topic_ids = [tag.pk for tag in article.topics.all()]
+    return article.pk, _related_ids(article, region_ids, topic_ids, RELATED_LIMIT)
+
+
 def related_articles(article, limit=RELATED_LIMIT):
-    """Live articles sharing a region or topic with article, most tags in common first."""
+    """Live articles sharing a region or topic with article, most tags in common first.
+
+    The choice is made once per content generation; the page then reads the
+    chosen articles by primary key.
+    """
+    if hasattr(article, "related_articles") and limit == RELATED_LIMIT:
+        return article.related_articles
     region_ids = [tag.pk for tag in article.regions.all()]
     topic_ids = [tag.pk for tag in article.topics.all()]
     if not region_ids and not topic_ids:
         return []
+    ids = page_cache.per_generation(
+        f"related:{article.pk}:{region_ids}:{topic_ids}:{limit}",
+        lambda: _related_ids(article, region_ids, topic_ids, limit),
+    )
+    return by_ids(ids)
+
+
+def _related_ids(article, region_ids, topic_ids, limit):
+    if not region_ids and not topic_ids:
+        return []
     queryset = (
-        live_articles()
+        Article.objects.live()
         .exclude(pk=article.pk)
         .annotate(
             shared_tags=Count("regions", filter=Q(regions__in=region_ids), distinct=True)
@@ -105,7 +168,7 @@ def related_articles(article, limit=RELATED_LIMIT):
         .filter(shared_tags__gt=0)
         .order_by("-shared_tags", "-publish_at", "-pk")
     )
-    return list(queryset[:limit])
+    return list(queryset.values_list("pk", flat=True)[:limit])
 
 
 def featured_sections(sections, *, exclude_ids=(), limit=HOME_SECTION_LIMIT):
@@ -114,37 +177,70 @@ def featured_sections(sections, *, exclude_ids=(), limit=HOME_SECTION_LIMIT):
     Articles already shown (exclude_ids, and those picked for earlier sections)
     are not repeated; a section left with nothing to show is left out.
     """
+    plan = _featured_plan(sections, exclude_ids=exclude_ids, limit=limit)
+    articles = {article.pk: article for article in by_ids([pk for _v, _t, ids in plan for pk in ids])}
+    return _featured_blocks(plan, articles)
+
+
+def _featured_plan(sections, *, exclude_ids, limit):
+    """[(vocabulary, tag, article ids)]: the choice behind `featured_sections`, ids only."""
     shown = set(exclude_ids)
-    blocks = []
+    plan = []
     for vocabulary, slug in sections:
-        tag_model, _through, field = VOCABULARIES[vocabulary]
+        tag_model, _through, _field = VOCABULARIES[vocabulary]
         tag = tag_model.objects.filter(slug=slug).first()
         if tag is None:
             continue
-        articles = list(live_articles().filter(**{field: tag}).exclude(pk__in=shown)[:limit])
-        if articles:
-            shown.update(article.pk for article in articles)
-            blocks.append((tag, vocabulary, articles))
+        ids = list(
+            tag_articles(vocabulary, tag, queryset=Article.objects.live())
+            .exclude(pk__in=shown)
+            .values_list("pk", flat=True)[:limit]
+        )
+        if ids:
+            shown.update(ids)
+            plan.append((vocabulary, tag, ids))
+    return plan
+
+
+def _featured_blocks(plan, articles):
+    blocks = []
+    for vocabulary, tag, ids in plan:
+        chosen = [articles[pk] for pk in ids if pk in articles]
+        if chosen:
+            blocks.append((tag, vocabulary, chosen))
     return blocks
 
 
+def _home_plan():
+    front = list(Article.objects.live().values_list("pk", flat=True)[: 1 + HOME_SECONDARY_LIMIT + HOME_LATEST_LIMIT])
+    return front, _featured_plan(settings.HOME_SECTIONS, exclude_ids=front, limit=HOME_SECTION_LIMIT)
+
+
 def home_page():
-    """The home page: a lead story, two more under it, the latest after those, then the featured sections."""
-    front = list(live_articles()[: 1 + HOME_SECONDARY_LIMIT + HOME_LATEST_LIMIT])
+    """The home page: a lead story, two more under it, the latest after those, then the featured sections.
+
+    Which stories go where is decided once per content generation (ids only);
+    each request then reads those articles with their bylines and tags in four
+    queries, however many sections are configured.
+    """
+    front_ids, plan = page_cache.per_generation("home", _home_plan)
+    articles = {article.pk: article for article in by_ids(front_ids + [pk for _v, _t, ids in plan for pk in ids])}
+    front = [articles[pk] for pk in front_ids if pk in articles]
     lead = front[0] if front else None
-    secondary = front[1 : 1 + HOME_SECONDARY_LIMIT]
-    latest = front[1 + HOME_SECONDARY_LIMIT :]
-    shown = [article.pk for article in front]
     return {
         "lead": lead,
-        "secondary": secondary,
-        "latest": latest,
-        "sections": featured_sections(settings.HOME_SECTIONS, exclude_ids=shown),
+        "secondary": front[1 : 1 + HOME_SECONDARY_LIMIT],
+        "latest": front[1 + HOME_SECONDARY_LIMIT :],
+        "sections": _featured_blocks(plan, articles),
     }
 
 
 def nav_sections():
-    """[(name, url)] for the masthead navigation, from settings.NAV_SECTIONS."""
+    """[(name, url)] for the masthead navigation, from settings.NAV_SECTIONS (once per content generation)."""
+    return page_cache.per_generation("nav", _nav_sections)
+
+
+def _nav_sections():
     links = []
     by_vocabulary = {}
     for vocabulary, slug in settings.NAV_SECTIONS:

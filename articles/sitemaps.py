@@ -10,15 +10,18 @@ from urllib.parse import urlsplit
 from django.conf import settings
 from django.contrib.sitemaps import Sitemap
 from django.contrib.sitemaps.views import SitemapIndexItem, x_robots_tag
+from django.db.models import Max
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
 
+from . import cache as page_cache
 from . import selectors
 from .models import Article
 
 NEWS_WINDOW = timedelta(hours=48)
 NEWS_LIMIT = 1000  # Google News reads at most this many entries
+ARTICLES_PER_SITEMAP = 5000
 
 
 class SiteUrlSitemap(Sitemap):
@@ -29,12 +32,19 @@ class SiteUrlSitemap(Sitemap):
 
 class ArticleSitemap(SiteUrlSitemap):
     changefreq = "hourly"
+    # Smaller than the 50,000 the protocol allows, so every page costs the same modest amount.
+    limit = ARTICLES_PER_SITEMAP
 
     def items(self):
         return Article.objects.live().only("slug", "updated_at", "publish_at").order_by("-publish_at", "-pk")
 
     def lastmod(self, article):
         return max(article.updated_at, article.publish_at)
+
+    def get_latest_lastmod(self):
+        """The newest lastmod in one aggregate, instead of reading every article."""
+        latest = Article.objects.live().aggregate(updated=Max("updated_at"), published=Max("publish_at"))
+        return max((moment for moment in latest.values() if moment is not None), default=None)
 
 
 class SectionSitemap(SiteUrlSitemap):
@@ -68,7 +78,13 @@ class NewsSitemap(SiteUrlSitemap):
 
     def items(self):
         since = timezone.now() - NEWS_WINDOW
-        return Article.objects.live().filter(publish_at__gte=since).order_by("-publish_at", "-pk")[:NEWS_LIMIT]
+        # A list, so the paginator counts it without a second query; at most NEWS_LIMIT small rows.
+        return list(
+            Article.objects.live()
+            .filter(publish_at__gte=since)
+            .only("slug", "headline", "updated_at", "publish_at")
+            .order_by("-publish_at", "-pk")[:NEWS_LIMIT]
+        )
 
     def lastmod(self, article):
         return max(article.updated_at, article.publish_at)
@@ -85,7 +101,16 @@ NEWS_SITEMAPS = {"news": NewsSitemap}
 
 @x_robots_tag
 def sitemap_index(request):
-    """The sitemap index, listing each section sitemap (and its later pages) on SITE_URL."""
+    """The sitemap index, listing each section sitemap (and its later pages) on SITE_URL.
+
+    Its entries (page counts and latest changes over the whole archive) are
+    worked out once per content generation.
+    """
+    entries = page_cache.per_generation("sitemap-index", _index_entries)
+    return TemplateResponse(request, "sitemap_index.xml", {"sitemaps": entries}, content_type="application/xml")
+
+
+def _index_entries():
     entries = []
     for section, sitemap_class in SITEMAPS.items():
         sitemap = sitemap_class()
@@ -95,4 +120,4 @@ def sitemap_index(request):
         entries += [
             SitemapIndexItem(f"{location}?p={page}", lastmod) for page in range(2, sitemap.paginator.num_pages + 1)
         ]
-    return TemplateResponse(request, "sitemap_index.xml", {"sitemaps": entries}, content_type="application/xml")
+    return entries

@@ -1,6 +1,7 @@
 import sys
 
 from django.conf import settings
+from django.core.paginator import Paginator
 from django.db import InterfaceError, OperationalError
 from django.http import HttpResponse
 from django.template import loader
@@ -10,6 +11,7 @@ from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET
 from django.views.generic import DetailView, ListView, TemplateView
 
+from . import cache as page_cache
 from . import selectors
 from .search import MAX_QUERY_LENGTH, clean_query, search_articles
 
@@ -23,11 +25,47 @@ class LiveArticlesMixin:
         return selectors.live_articles()
 
 
+class GenerationCountPaginator(Paginator):
+    """A paginator whose count is computed once per content generation, under `count_name`.
+
+    The live set only changes with the generation or at a scheduled moment,
+    both part of the memo key, so the count is never stale.
+    """
+
+    def __init__(self, *args, count_name, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.count_name = count_name
+
+    @property
+    def count(self):
+        if "_count" not in self.__dict__:
+            self._count = page_cache.per_generation(f"count:{self.count_name}", lambda: Paginator.count.func(self))
+        return self._count
+
+
 class ArticleListView(LiveArticlesMixin, ListView):
     """A paginated list of live articles; a malformed or out-of-range ?page= is a 404."""
 
     context_object_name = "articles"
     paginate_by = PAGE_SIZE
+    paginator_class = GenerationCountPaginator
+
+    def get_queryset(self):
+        return selectors.listed_articles()
+
+    def count_name(self):
+        """What the list is, for its memoised count (the page number left out)."""
+        raise NotImplementedError
+
+    def get_paginator(self, queryset, per_page, orphans=0, allow_empty_first_page=True, **kwargs):
+        return self.paginator_class(
+            queryset,
+            per_page,
+            orphans=orphans,
+            allow_empty_first_page=allow_empty_first_page,
+            count_name=self.count_name(),
+            **kwargs,
+        )
 
 
 class HomeView(TemplateView):
@@ -54,7 +92,10 @@ class SectionView(ArticleListView):
 
     def get_queryset(self):
         self.tag = selectors.public_tag_or_404(self.vocabulary, self.kwargs["slug"])
-        return selectors.tag_articles(self.vocabulary, self.tag)
+        return selectors.tag_articles(self.vocabulary, self.tag, queryset=super().get_queryset())
+
+    def count_name(self):
+        return f"{self.vocabulary}:{self.tag.pk}"
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(tag=self.tag, vocabulary=self.vocabulary, **kwargs)
@@ -95,7 +136,10 @@ class AuthorView(ArticleListView):
 
     def get_queryset(self):
         self.author = selectors.public_author_or_404(self.kwargs["slug"])
-        return selectors.author_articles(self.author)
+        return selectors.author_articles(self.author, queryset=super().get_queryset())
+
+    def count_name(self):
+        return f"author:{self.author.pk}"
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(author=self.author, **kwargs)
@@ -107,6 +151,9 @@ class SearchView(ArticleListView):
     def get_queryset(self):
         self.query = clean_query(self.request.GET.get("q", ""))
         return search_articles(super().get_queryset(), self.query)
+
+    def count_name(self):
+        return f"search:{self.query}"
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(query=self.query, max_query_length=MAX_QUERY_LENGTH, noindex=True, **kwargs)

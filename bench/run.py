@@ -37,7 +37,10 @@ from pathlib import Path
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 PYTHON = sys.executable
 DEFAULT_SIZES = (1_000, 100_000)
-PAGE_ORDER = ["floor", "home", "article", "region", "topic", "deep", "author", "search", "feed", "sitemap"]
+PAGE_ORDER = ["floor", "home", "article", "region", "topic", "deep", "author", "search", "feed", "sitemap", "admin"]
+# Pages readers never see: measured, but not held to the cache-on target (never cached for editors).
+EDITOR_PAGES = {"admin"}
+ADMIN_GROWTH_TARGET = 0.65
 # Cache-off targets from the issue, as a share of the floor's req/s.
 CACHE_OFF_TARGETS = {"article": 0.10, "home": 0.08, "region": 0.08, "topic": 0.08, "deep": 0.08, "author": 0.08}
 CACHE_OFF_TARGETS["search"] = 0.04
@@ -106,6 +109,8 @@ def measure_in_process():
 
     django.setup()
     from django.conf import settings
+    from django.contrib.auth import get_user_model
+    from django.contrib.auth.models import Group
     from django.core.cache import caches
     from django.db import connection
     from django.db.models import Count
@@ -113,6 +118,7 @@ def measure_in_process():
     from django.test.utils import CaptureQueriesContext
 
     from articles.models import Article, Author, Byline, TaggedRegion, TaggedTopic
+    from articles.roles import EDITOR
     from articles.views import RegionView
 
     live = Article.objects.live()
@@ -139,24 +145,35 @@ def measure_in_process():
         "search": "/search/?q=council",
         "feed": "/feed/",
         "sitemap": "/sitemap.xml",
+        "admin": "/admin/articles/article/",
     }
+    # The admin article list is measured as an editor would see it, with a signed-in session.
+    editor, _ = get_user_model().objects.get_or_create(username="bench-editor", defaults={"is_staff": True})
+    editor.groups.add(Group.objects.get(name=EDITOR))
+    editor_client = Client(HTTP_HOST="127.0.0.1")
+    editor_client.force_login(editor)
+    session_cookie = f"{settings.SESSION_COOKIE_NAME}={editor_client.cookies[settings.SESSION_COOKIE_NAME].value}"
     client = Client(HTTP_HOST="127.0.0.1")
     pages = {}
     for name, path in paths.items():
         settings.PAGE_CACHE = False
+        for cache in caches.all():
+            cache.clear()
+        page_client = editor_client if name in EDITOR_PAGES else client
         with CaptureQueriesContext(connection) as cold:
-            response = client.get(path)
+            response = page_client.get(path)
         # Read the counts at once: the next request clears the connection's query log.
         queries_off = len(cold.captured_queries)
         settings.PAGE_CACHE = True
         for cache in caches.all():
             cache.clear()
-        client.get(path)
+        page_client.get(path)
         with CaptureQueriesContext(connection) as warm:
-            client.get(path)
+            page_client.get(path)
         queries_on = len(warm.captured_queries)
         pages[name] = {
             "path": path,
+            "cookie": session_cookie if name in EDITOR_PAGES else None,
             "status": response.status_code,
             "bytes": len(response.content),
             "queries_off": queries_off,
@@ -221,9 +238,12 @@ class Server:
         self.stop()
         raise RuntimeError("gunicorn did not answer within 60 s")
 
-    def get(self, path):
+    def get(self, path, cookie=None):
+        request = urllib.request.Request(f"http://127.0.0.1:{self.port}{path}")
+        if cookie:
+            request.add_header("Cookie", cookie)
         try:
-            with urllib.request.urlopen(f"http://127.0.0.1:{self.port}{path}", timeout=30) as response:
+            with urllib.request.urlopen(request, timeout=30) as response:
                 return response.status, response.read()
         except urllib.error.HTTPError as error:
             return error.code, b""
@@ -252,10 +272,11 @@ class Server:
 UNITS = {"us": 0.001, "ms": 1.0, "s": 1000.0}
 
 
-def run_wrk(port, path, args):
+def run_wrk(port, path, args, cookie=None):
     result = subprocess.run(
         [
             "wrk",
+            *(["-H", f"Cookie: {cookie}"] if cookie else []),
             f"-t{args.threads}",
             f"-c{args.connections}",
             f"-d{args.duration}s",
@@ -414,6 +435,8 @@ def targets_section(results):
 
     size = f"{largest['size']:,}"
     for name in PAGE_ORDER[1:]:
+        if name in EDITOR_PAGES:
+            continue
         value = ratio(largest, "on", name)
         row(f"cache on, {name} ≥ {CACHE_ON_TARGET:.0%} of floor ({size})", value, CACHE_ON_TARGET, f"{value or 0:.0%}")
     for name, goal in CACHE_OFF_TARGETS.items():
@@ -424,10 +447,11 @@ def targets_section(results):
         for name in PAGE_ORDER[1:]:
             big, small = largest["runs"]["off"].get(name), smallest["runs"]["off"].get(name)
             value = big["rps"] / small["rps"] if big and small and small["rps"] else None
+            goal = ADMIN_GROWTH_TARGET if name in EDITOR_PAGES else GROWTH_TARGET
             row(
-                f"growth, {name} cache off at {size} ≥ {GROWTH_TARGET:.0%} of {smallest['size']:,}",
+                f"growth, {name} cache off at {size} ≥ {goal:.0%} of {smallest['size']:,}",
                 value,
-                GROWTH_TARGET,
+                goal,
                 f"{value or 0:.0%}",
             )
     rss = max(largest["rss"].values())
@@ -552,9 +576,9 @@ def main():
                         if page["status"] == 404 or time.monotonic() > deadline:
                             continue
                         for _ in range(2 * WORKERS):  # warm both workers (and their caches)
-                            server.get(page["path"])
+                            server.get(page["path"], page.get("cookie"))
                         log(f"{size:,} cache {mode}: {name} {page['path']}")
-                        result["runs"][mode][name] = run_wrk(port, page["path"], args)
+                        result["runs"][mode][name] = run_wrk(port, page["path"], args, page.get("cookie"))
                     result["rss"][mode] = server.worker_rss_mb()
                 finally:
                     server.stop()

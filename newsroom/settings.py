@@ -165,6 +165,10 @@ PAGE_CACHE_GENERATION_ALIAS = "page_generation"
 PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "600"))
 PAGE_CACHE_MAX_AGE = int(os.environ.get("PAGE_CACHE_MAX_AGE", "60"))
 PAGE_CACHE_SKIP_PREFIXES = ["/admin/", "/preview/", "/bench/"]
+# Paginator counts, the section navigation and the home page's story choice are
+# computed once per content generation (see articles/cache.py), with or without
+# the page cache. GENERATION_MEMO=0 computes them on every request.
+GENERATION_MEMO = env_bool("GENERATION_MEMO", default=True)
 
 # Seconds a visitor is asked to wait (Retry-After) when the database is unreachable and the 503 page is shown.
 DATABASE_RETRY_AFTER = int(os.environ.get("DATABASE_RETRY_AFTER", "10"))

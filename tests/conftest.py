@@ -54,6 +54,8 @@ def page_cache_off(settings, page_generation_dir):
     keeps its generation token apart from any other run on the machine.
     """
     settings.PAGE_CACHE = False
+    # The per-generation memo (counts, navigation, home choice) shares that invalidation.
+    settings.GENERATION_MEMO = False
     generation = settings.CACHES["page_generation"]
     if generation["BACKEND"].endswith("FileBasedCache"):
         settings.CACHES = {**settings.CACHES, "page_generation": {**generation, "LOCATION": str(page_generation_dir)}}
@@ -66,6 +68,7 @@ def page_cache_off(settings, page_generation_dir):
 def page_cache(settings):
     """The anonymous page cache switched on, starting empty."""
     settings.PAGE_CACHE = True
+    settings.GENERATION_MEMO = True
     clear_caches()
     return settings
 

@@ -105,7 +105,7 @@ def test_search_page_is_not_indexed(client, stories):
     assert '<meta name="robots" content="noindex">' in results(client, "lantern").content.decode()
 
 
-def test_postgres_search_uses_the_gin_index_and_sqlite_uses_the_fallback(stories):
+def test_postgres_search_uses_the_stored_vector_index_and_sqlite_the_fts_table(stories):
     # The search condition alone, so that only the search index can stand in for a table scan.
     queryset = search_articles(Article.objects.all(), "lantern")
     if connection.vendor == "postgresql":
@@ -114,10 +114,10 @@ def test_postgres_search_uses_the_gin_index_and_sqlite_uses_the_fallback(stories
             sql, params = queryset.query.sql_with_params()
             cursor.execute(f"EXPLAIN {sql}", params)
             plan = "\n".join(row[0] for row in cursor.fetchall())
-        assert "article_search_idx" in plan, plan
+        assert "article_search_document_idx" in plan, plan
     else:
         assert connection.vendor == "sqlite"
-        assert "newsroom_plain_text" in str(queryset.query)
+        assert "articles_article_search" in str(queryset.query)
         with connection.cursor() as cursor:
             cursor.execute("SELECT name FROM sqlite_master WHERE type = 'index' AND name = 'article_search_idx'")
             assert cursor.fetchall() == []
