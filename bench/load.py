@@ -27,8 +27,6 @@ import json
 import os
 import re
 import secrets
-import shutil
-import socket
 import subprocess
 import sys
 import tempfile
@@ -38,8 +36,8 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 
-PROJECT_DIR = Path(__file__).resolve().parent.parent
-PYTHON = sys.executable
+from tooling import PROJECT_DIR, PYTHON, ensure_wrk, free_port, manage
+
 DEFAULT_DATABASE = "postgres://postgres@127.0.0.1:5432/newsroom_load"
 DEFAULT_REDIS = "redis://127.0.0.1:6379/7"
 MIN_ARTICLES = 5_000
@@ -119,28 +117,6 @@ end
 
 def log(message):
     print(f"[load {time.strftime('%H:%M:%S')}] {message}", flush=True)
-
-
-def ensure_wrk():
-    if shutil.which("wrk"):
-        return
-    log("wrk is missing; installing it with apt-get")
-    env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
-    subprocess.run(["apt-get", "update", "-qq"], check=True, env=env)
-    subprocess.run(["apt-get", "install", "-y", "-qq", "wrk"], check=True, env=env)
-
-
-def manage(env, *args, capture=False):
-    result = subprocess.run(
-        [PYTHON, "manage.py", *args], cwd=PROJECT_DIR, env=env, check=True, text=True, capture_output=capture
-    )
-    return result.stdout if capture else ""
-
-
-def free_port():
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def load_average():
@@ -459,7 +435,7 @@ def main():
     if not args.database.startswith("postgres"):
         parser.error("--database must be a PostgreSQL URL")
 
-    ensure_wrk()
+    ensure_wrk(log)
     if not database_ready():
         raise SystemExit("PostgreSQL is not answering on 127.0.0.1:5432.")
     deadline = time.monotonic() + 60

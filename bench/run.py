@@ -24,7 +24,6 @@ import re
 import secrets
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -34,8 +33,8 @@ import urllib.request
 from datetime import UTC, datetime
 from pathlib import Path
 
-PROJECT_DIR = Path(__file__).resolve().parent.parent
-PYTHON = sys.executable
+from tooling import PROJECT_DIR, PYTHON, ensure_wrk, free_port, manage
+
 DEFAULT_SIZES = (1_000, 100_000)
 PAGE_ORDER = ["floor", "home", "article", "region", "topic", "deep", "author", "search", "feed", "sitemap", "admin"]
 # Pages readers never see: measured, but not held to the cache-on target (never cached for editors).
@@ -58,28 +57,6 @@ def clean_env():
     """This process's environment minus anything that would change what is measured."""
     dropped = {"DATABASE_URL", "DEBUG", "DJANGO_ALLOW_ASYNC_UNSAFE", "REDIS_URL", "PAGE_CACHE", "NEWSROOM_ENV"}
     return {key: value for key, value in os.environ.items() if key not in dropped}
-
-
-def ensure_wrk():
-    if shutil.which("wrk"):
-        return
-    log("wrk is missing; installing it with apt-get")
-    env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
-    subprocess.run(["apt-get", "update", "-qq"], check=True, env=env)
-    subprocess.run(["apt-get", "install", "-y", "-qq", "wrk"], check=True, env=env)
-
-
-def manage(env, *args, capture=False):
-    result = subprocess.run(
-        [PYTHON, "manage.py", *args], cwd=PROJECT_DIR, env=env, check=True, text=True, capture_output=capture
-    )
-    return result.stdout if capture else ""
-
-
-def free_port():
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 # --- databases -----------------------------------------------------------------------------------------
@@ -522,7 +499,7 @@ def main():
     deadline = started + args.budget * 60
     started_at = datetime.now(UTC).strftime("%Y-%m-%d %H:%M")
     load_before = load_average()
-    ensure_wrk()
+    ensure_wrk(log)
     workdir = Path(tempfile.mkdtemp(prefix="newsroom-bench-"))
     notes = []
     results = []

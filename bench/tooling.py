@@ -1,0 +1,36 @@
+"""Helpers shared by the benchmark (run.py) and the load and fault runs (load.py)."""
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+from pathlib import Path
+
+PROJECT_DIR = Path(__file__).resolve().parent.parent
+PYTHON = sys.executable
+
+
+def ensure_wrk(log):
+    """Install Debian's wrk when it is missing."""
+    if shutil.which("wrk"):
+        return
+    log("wrk is missing; installing it with apt-get")
+    env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
+    subprocess.run(["apt-get", "update", "-qq"], check=True, env=env)
+    subprocess.run(["apt-get", "install", "-y", "-qq", "wrk"], check=True, env=env)
+
+
+def manage(env, *args, capture=False):
+    """Run a manage.py command of this project with env; return its output when captured."""
+    result = subprocess.run(
+        [PYTHON, "manage.py", *args], cwd=PROJECT_DIR, env=env, check=True, text=True, capture_output=capture
+    )
+    return result.stdout if capture else ""
+
+
+def free_port():
+    """A free TCP port on the loopback address."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
