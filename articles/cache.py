@@ -211,7 +211,17 @@ class PageCacheMiddleware:
         return response
 
 
-MEMO_KEY = "page-cache:memo:{generation}:{next_change}:{name}"
+MEMO_KEY = "page-cache:memo:{stamp}:{name}"
+
+
+def generation_stamp():
+    """The content generation and the next scheduled change, as one key part."""
+    generation, next_change = cache_state(timezone.now())
+    return f"{generation}:{int(next_change.timestamp()) if next_change else 'none'}"
+
+
+def memo_key(stamp, name):
+    return MEMO_KEY.format(stamp=stamp, name=hashlib.md5(name.encode(), usedforsecurity=False).hexdigest())
 
 
 def per_generation(name, compute):
@@ -222,23 +232,35 @@ def per_generation(name, compute):
     stories. They share the page cache's invalidation, so they are never
     staler than a cached page. With GENERATION_MEMO off, compute() runs every time.
     """
+    return per_generation_many([(name,)], lambda missing: {(name,): compute()})[(name,)]
+
+
+def per_generation_many(keys, compute_missing):
+    """{key: value} for keys (tuples), like `per_generation` for many values in one cache round trip.
+
+    compute_missing(missing keys) returns {key: value} for those it can
+    compute; a key it leaves out is left out of the result.
+    """
+    keys = list(keys)
     if not settings.GENERATION_MEMO:
-        return compute()
+        return compute_missing(keys)
     try:
-        generation, next_change = cache_state(timezone.now())
-        key = MEMO_KEY.format(
-            generation=generation,
-            next_change=int(next_change.timestamp()) if next_change else "none",
-            name=hashlib.md5(name.encode(), usedforsecurity=False).hexdigest(),
-        )
-        value = page_store().get(key)
+        stamp = generation_stamp()
+        names = {memo_key(stamp, ":".join(map(str, key))): key for key in keys}
+        stored = page_store().get_many(list(names))
     except Exception:
         logger.exception("Page cache unavailable; computing without it")
-        return compute()
-    if value is None:
-        value = (compute(),)
+        return compute_missing(keys)
+    found = {names[name]: value[0] for name, value in stored.items()}
+    missing = [key for key in keys if key not in found]
+    if missing:
+        computed = compute_missing(missing)
+        found.update(computed)
+        name_of = {key: name for name, key in names.items()}
         try:
-            page_store().set(key, value, timeout=settings.PAGE_CACHE_SECONDS)
+            page_store().set_many(
+                {name_of[key]: (value,) for key, value in computed.items()}, timeout=settings.PAGE_CACHE_SECONDS
+            )
         except Exception:
-            logger.exception("Page cache unavailable; value not stored")
-    return value[0]
+            logger.exception("Page cache unavailable; values not stored")
+    return found

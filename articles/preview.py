@@ -6,14 +6,15 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 
-from . import roles
+from . import fragments, roles
 from .models import Article, PreviewLink
 
 PREVIEW_TEMPLATE = "articles/article_detail.html"
 
 
 def _render_preview(request, article):
-    response = render(request, PREVIEW_TEMPLATE, {"article": article, "noindex": True, "is_preview": True})
+    context = {"article": article, "page": fragments.render_article_page(article), "noindex": True, "is_preview": True}
+    response = render(request, PREVIEW_TEMPLATE, context)
     response["X-Robots-Tag"] = "noindex, nofollow"
     return response
 

@@ -6,8 +6,9 @@ gives nothing away, not even its name.
 """
 
 from django.conf import settings
-from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models import Count, Exists, OuterRef, Q, Value
 from django.http import Http404
+from django.urls import reverse
 
 from . import cache as page_cache
 from .models import Article, Author, Byline, RegionTag, TaggedRegion, TaggedTopic, TopicTag
@@ -30,6 +31,11 @@ def live_articles():
 def listed_articles():
     """Live articles for a list of teasers: no bodies, bylines and tags prefetched."""
     return Article.objects.live().for_listing()
+
+
+def live_article_ids():
+    """Ids of live articles, newest first: what list pages paginate before rendering cards."""
+    return Article.objects.live().values_list("pk", flat=True)
 
 
 def by_ids(ids):
@@ -103,19 +109,29 @@ def author_articles(author, *, queryset=None):
     return queryset.filter(Exists(Byline.objects.filter(author=author, article=OuterRef("pk"))))
 
 
-def article_for_reader(queryset, slug):
+def live_article_pk_or_404(slug):
+    """The primary key of the live article at slug (once per content generation), or 404."""
+    return _article_plan_or_404(slug)[0]
+
+
+def _article_plan_or_404(slug):
+    plan = page_cache.per_generation(f"article:{slug}", lambda: _article_plan(slug))
+    if plan is None:
+        raise Http404("No such article.")
+    return plan
+
+
+def article_for_reader(slug):
     """One live article with everything its page shows, or 404.
 
     Its related articles (chosen once per content generation) are read in the
     same queries and kept on the article for `related_articles()`.
     """
-    plan = page_cache.per_generation(f"article:{slug}", lambda: _article_plan(slug))
-    if plan is None:
-        raise Http404("No such article.")
-    pk, related_ids = plan
+    pk, related_ids = _article_plan_or_404(slug)
     rows = {
         row.pk: row
-        for row in queryset.filter(pk__in=[pk, *related_ids])
+        for row in live_articles()
+        .filter(pk__in=[pk, *related_ids])
         .select_related("promo_footer__teaser_article")
         .prefetch_related("corrections")
     }
@@ -171,19 +187,12 @@ def _related_ids(article, region_ids, topic_ids, limit):
     return list(queryset.values_list("pk", flat=True)[:limit])
 
 
-def featured_sections(sections, *, exclude_ids=(), limit=HOME_SECTION_LIMIT):
-    """[(tag, vocabulary, articles)] for configured (vocabulary, slug) pairs, in order.
+def _featured_plan(sections, *, exclude_ids, limit):
+    """[(vocabulary, tag, article ids)] for configured (vocabulary, slug) pairs, in order.
 
     Articles already shown (exclude_ids, and those picked for earlier sections)
     are not repeated; a section left with nothing to show is left out.
     """
-    plan = _featured_plan(sections, exclude_ids=exclude_ids, limit=limit)
-    articles = {article.pk: article for article in by_ids([pk for _v, _t, ids in plan for pk in ids])}
-    return _featured_blocks(plan, articles)
-
-
-def _featured_plan(sections, *, exclude_ids, limit):
-    """[(vocabulary, tag, article ids)]: the choice behind `featured_sections`, ids only."""
     shown = set(exclude_ids)
     plan = []
     for vocabulary, slug in sections:
@@ -202,36 +211,23 @@ def _featured_plan(sections, *, exclude_ids, limit):
     return plan
 
 
-def _featured_blocks(plan, articles):
-    blocks = []
-    for vocabulary, tag, ids in plan:
-        chosen = [articles[pk] for pk in ids if pk in articles]
-        if chosen:
-            blocks.append((tag, vocabulary, chosen))
-    return blocks
-
-
 def _home_plan():
     front = list(Article.objects.live().values_list("pk", flat=True)[: 1 + HOME_SECONDARY_LIMIT + HOME_LATEST_LIMIT])
     return front, _featured_plan(settings.HOME_SECTIONS, exclude_ids=front, limit=HOME_SECTION_LIMIT)
 
 
 def home_page():
-    """The home page: a lead story, two more under it, the latest after those, then the featured sections.
+    """The home page's ids: a lead story, two more under it, the latest after those, then the featured sections.
 
-    Which stories go where is decided once per content generation (ids only);
-    each request then reads those articles with their bylines and tags in four
-    queries, however many sections are configured.
+    Which stories go where is decided once per content generation; the page
+    renders them as cards (see `articles.fragments`).
     """
     front_ids, plan = page_cache.per_generation("home", _home_plan)
-    articles = {article.pk: article for article in by_ids(front_ids + [pk for _v, _t, ids in plan for pk in ids])}
-    front = [articles[pk] for pk in front_ids if pk in articles]
-    lead = front[0] if front else None
     return {
-        "lead": lead,
-        "secondary": front[1 : 1 + HOME_SECONDARY_LIMIT],
-        "latest": front[1 + HOME_SECONDARY_LIMIT :],
-        "sections": _featured_blocks(plan, articles),
+        "lead_ids": front_ids[:1],
+        "secondary_ids": front_ids[1 : 1 + HOME_SECONDARY_LIMIT],
+        "latest_ids": front_ids[1 + HOME_SECONDARY_LIMIT :],
+        "sections": [(tag, vocabulary, ids) for vocabulary, tag, ids in plan],
     }
 
 
@@ -241,17 +237,23 @@ def nav_sections():
 
 
 def _nav_sections():
-    links = []
     by_vocabulary = {}
     for vocabulary, slug in settings.NAV_SECTIONS:
         by_vocabulary.setdefault(vocabulary, []).append(slug)
-    found = {
-        (vocabulary, tag.slug): tag
+    # One query for both vocabularies: the public tags among those configured.
+    querysets = [
+        VOCABULARIES[vocabulary][0]
+        .objects.filter(_carries_live_articles(vocabulary), slug__in=slugs)
+        .annotate(vocabulary=Value(vocabulary))
+        .order_by()
+        .values_list("vocabulary", "slug", "name")
         for vocabulary, slugs in by_vocabulary.items()
-        for tag in VOCABULARIES[vocabulary][0].objects.filter(_carries_live_articles(vocabulary), slug__in=slugs)
-    }
-    for key in settings.NAV_SECTIONS:
-        tag = found.get(tuple(key))
-        if tag is not None:
-            links.append((tag.name, tag.get_absolute_url()))
-    return links
+    ]
+    if not querysets:
+        return []
+    names = {(vocabulary, slug): name for vocabulary, slug, name in querysets[0].union(*querysets[1:], all=True)}
+    return [
+        (names[vocabulary, slug], reverse(f"articles:{vocabulary}", kwargs={"slug": slug}))
+        for vocabulary, slug in map(tuple, settings.NAV_SECTIONS)
+        if (vocabulary, slug) in names
+    ]

@@ -7,29 +7,24 @@ from django.http import HttpResponse
 from django.template import loader
 from django.urls import reverse
 from django.utils.cache import patch_cache_control
+from django.utils.functional import SimpleLazyObject
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET
-from django.views.generic import DetailView, ListView, TemplateView
+from django.views.generic import ListView, TemplateView
 
 from . import cache as page_cache
-from . import selectors
+from . import fragments, selectors
 from .search import MAX_QUERY_LENGTH, clean_query, search_articles
 
 PAGE_SIZE = 20
 
 
-class LiveArticlesMixin:
-    """Every public view starts from the one public queryset."""
-
-    def get_queryset(self):
-        return selectors.live_articles()
-
-
 class GenerationCountPaginator(Paginator):
-    """A paginator whose count is computed once per content generation, under `count_name`.
+    """A paginator of article ids whose count and pages are read once per content generation.
 
-    The live set only changes with the generation or at a scheduled moment,
-    both part of the memo key, so the count is never stale.
+    Both are remembered under `count_name`. The live set only changes with the
+    generation or at a scheduled moment, both part of the memo key, so neither
+    is ever stale; a deep page costs its index walk once, not once per reader.
     """
 
     def __init__(self, *args, count_name, **kwargs):
@@ -42,16 +37,25 @@ class GenerationCountPaginator(Paginator):
             self._count = page_cache.per_generation(f"count:{self.count_name}", lambda: Paginator.count.func(self))
         return self._count
 
+    def page(self, number):
+        number = self.validate_number(number)
+        bottom = (number - 1) * self.per_page
+        top = min(bottom + self.per_page, self.count)
+        ids = page_cache.per_generation(
+            f"page:{self.count_name}:{self.per_page}:{number}", lambda: list(self.object_list[bottom:top])
+        )
+        return self._get_page(ids, number, self)
 
-class ArticleListView(LiveArticlesMixin, ListView):
-    """A paginated list of live articles; a malformed or out-of-range ?page= is a 404."""
 
-    context_object_name = "articles"
+class ArticleListView(ListView):
+    """A paginated list of live articles, as ids rendered into cards; a malformed or out-of-range ?page= is a 404."""
+
+    context_object_name = "article_ids"
     paginate_by = PAGE_SIZE
     paginator_class = GenerationCountPaginator
 
     def get_queryset(self):
-        return selectors.listed_articles()
+        return selectors.live_article_ids()
 
     def count_name(self):
         """What the list is, for its memoised count (the page number left out)."""
@@ -72,16 +76,19 @@ class HomeView(TemplateView):
     template_name = "articles/home.html"
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(**selectors.home_page(), **kwargs)
+        return super().get_context_data(**fragments.home_page(), **kwargs)
 
 
-class ArticleDetailView(LiveArticlesMixin, DetailView):
+class ArticleDetailView(TemplateView):
+    """An article page: its rendered parts come from `fragments.article_page`; the article is read only if needed."""
+
     template_name = "articles/article_detail.html"
-    context_object_name = "article"
 
-    def get_object(self, queryset=None):
-        queryset = self.get_queryset() if queryset is None else queryset
-        return selectors.article_for_reader(queryset, self.kwargs["slug"])
+    def get_context_data(self, **kwargs):
+        slug = self.kwargs["slug"]
+        page = fragments.article_page(slug)
+        article = SimpleLazyObject(lambda: selectors.article_for_reader(slug))
+        return super().get_context_data(page=page, article=article, **kwargs)
 
 
 class SectionView(ArticleListView):

@@ -101,9 +101,9 @@ def test_public_page_runs_a_constant_number_of_queries(client, archive, page, dj
 def test_list_pages_show_a_full_page_of_items(client, archive):
     """The budgets above hold for full pages, not just short ones."""
     response = client.get(archive["region"])
-    assert len(response.context["articles"]) == min(20, response.context["paginator"].count)
+    assert len(response.context["article_ids"]) == min(20, response.context["paginator"].count)
     if archive["size"] == 300:
-        assert len(response.context["articles"]) == 20
+        assert len(response.context["article_ids"]) == 20
         assert response.context["paginator"].num_pages > 1
 
 
@@ -130,5 +130,5 @@ def test_memoised_counts_and_home_follow_a_publish(client, archive, settings, dj
         services.article_publish(article=draft, user=editor)
     response = client.get(archive["region"])
     assert response.context["paginator"].count == before + 1
-    assert response.context["articles"][0] == draft
-    assert client.get("/").context["lead"] == draft
+    assert response.context["article_ids"][0] == draft.pk
+    assert f'href="{draft.get_absolute_url()}"' in client.get("/").context["lead"]

@@ -7,7 +7,7 @@ from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
 from django.utils.safestring import mark_safe
 
-from .. import selectors
+from .. import fragments, selectors
 
 register = template.Library()
 
@@ -38,6 +38,12 @@ def page_url(context, number):
 @register.inclusion_tag("includes/nav.html", takes_context=True)
 def section_nav(context):
     return {"sections": selectors.nav_sections(), "request": context.get("request")}
+
+
+@register.simple_tag
+def article_cards(ids, variant):
+    """The rendered cards of the live articles with these ids, in order: `{% article_cards ids "list" as cards %}`."""
+    return fragments.cards(ids, variant)
 
 
 @register.inclusion_tag("includes/related.html")
