@@ -26,6 +26,8 @@ visitors with a session are marked `private, no-cache`.
 import hashlib
 import logging
 import secrets
+from contextlib import contextmanager
+from contextvars import ContextVar
 
 from django.conf import settings
 from django.core.cache import caches
@@ -139,6 +141,10 @@ class PageCacheMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
+        with request_scope(request):
+            return self.serve(request)
+
+    def serve(self, request):
         if not settings.PAGE_CACHE:
             return self.get_response(request)
         if is_skipped_path(request.path) or not is_anonymous_request(request):
@@ -212,12 +218,35 @@ class PageCacheMiddleware:
 
 
 MEMO_KEY = "page-cache:memo:{stamp}:{name}"
+# The stamp read once for the whole of a GET or HEAD request (None outside one).
+request_stamp = ContextVar("request_stamp", default=None)
+READ_ONLY_METHODS = {"GET", "HEAD"}
+
+
+@contextmanager
+def request_scope(request):
+    """Within a read-only request, read the generation stamp once, not once per memoised value.
+
+    A request that writes commits its changes part-way through, so it always
+    reads the current stamp.
+    """
+    token = request_stamp.set({} if request.method in READ_ONLY_METHODS else None)
+    try:
+        yield
+    finally:
+        request_stamp.reset(token)
 
 
 def generation_stamp():
     """The content generation and the next scheduled change, as one key part."""
+    scope = request_stamp.get()
+    if scope is not None and "stamp" in scope:
+        return scope["stamp"]
     generation, next_change = cache_state(timezone.now())
-    return f"{generation}:{int(next_change.timestamp()) if next_change else 'none'}"
+    stamp = f"{generation}:{int(next_change.timestamp()) if next_change else 'none'}"
+    if scope is not None:
+        scope["stamp"] = stamp
+    return stamp
 
 
 def memo_key(stamp, name):

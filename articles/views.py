@@ -14,6 +14,7 @@ from django.views.generic import ListView, TemplateView
 
 from . import cache as page_cache
 from . import fragments, selectors
+from .context_processors import site_links
 from .search import MAX_QUERY_LENGTH, clean_query, search_articles
 
 PAGE_SIZE = 20
@@ -46,6 +47,11 @@ class GenerationCountPaginator(Paginator):
         )
         return self._get_page(ids, number, self)
 
+    def _check_object_list_is_ordered(self):
+        # Article ids are always ordered (newest first, or by relevance), and
+        # the check would build a queryset that a memoised page never reads.
+        pass
+
 
 class ArticleListView(ListView):
     """A paginated list of live articles, as ids rendered into cards; a malformed or out-of-range ?page= is a 404."""
@@ -55,7 +61,15 @@ class ArticleListView(ListView):
     paginator_class = GenerationCountPaginator
 
     def get_queryset(self):
+        # Built only if read: a memoised count and page need no queryset.
+        return SimpleLazyObject(self.article_ids)
+
+    def article_ids(self):
         return selectors.live_article_ids()
+
+    def get_template_names(self):
+        # ListView's version would build the lazy queryset to guess a template from its model.
+        return [self.template_name]
 
     def count_name(self):
         """What the list is, for its memoised count (the page number left out)."""
@@ -99,7 +113,10 @@ class SectionView(ArticleListView):
 
     def get_queryset(self):
         self.tag = selectors.public_tag_or_404(self.vocabulary, self.kwargs["slug"])
-        return selectors.tag_articles(self.vocabulary, self.tag, queryset=super().get_queryset())
+        return super().get_queryset()
+
+    def article_ids(self):
+        return selectors.tag_articles(self.vocabulary, self.tag, queryset=super().article_ids())
 
     def count_name(self):
         return f"{self.vocabulary}:{self.tag.pk}"
@@ -143,7 +160,10 @@ class AuthorView(ArticleListView):
 
     def get_queryset(self):
         self.author = selectors.public_author_or_404(self.kwargs["slug"])
-        return selectors.author_articles(self.author, queryset=super().get_queryset())
+        return super().get_queryset()
+
+    def article_ids(self):
+        return selectors.author_articles(self.author, queryset=super().article_ids())
 
     def count_name(self):
         return f"author:{self.author.pk}"
@@ -157,7 +177,10 @@ class SearchView(ArticleListView):
 
     def get_queryset(self):
         self.query = clean_query(self.request.GET.get("q", ""))
-        return search_articles(super().get_queryset(), self.query)
+        return super().get_queryset()
+
+    def article_ids(self):
+        return search_articles(super().article_ids(), self.query)
 
     def count_name(self):
         return f"search:{self.query}"
@@ -183,7 +206,12 @@ def robots_txt(request):
 
 def error_page_context():
     """What the error pages need from the site, without a request: no session, user or database."""
-    return {"SITE_NAME": settings.SITE_NAME, "SITE_TAGLINE": settings.SITE_TAGLINE, "is_error_page": True}
+    return {
+        "SITE_NAME": settings.SITE_NAME,
+        "SITE_TAGLINE": settings.SITE_TAGLINE,
+        "SITE_LINKS": site_links(),
+        "is_error_page": True,
+    }
 
 
 def is_database_unavailable(error):

@@ -8,6 +8,7 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.utils.safestring import mark_safe
 
 from .. import fragments, selectors
+from ..context_processors import site_links
 
 register = template.Library()
 
@@ -37,7 +38,7 @@ def page_url(context, number):
 
 @register.inclusion_tag("includes/nav.html", takes_context=True)
 def section_nav(context):
-    return {"sections": selectors.nav_sections(), "request": context.get("request")}
+    return {"sections": selectors.nav_sections(), "request": context.get("request"), "SITE_LINKS": site_links()}
 
 
 @register.simple_tag
