@@ -297,6 +297,10 @@ class SanitizedHTMLField(ProseEditorField):
         return value
 
 
+# The columns the desk's article list reads (state badge, times, last editor).
+DESK_LIST_FIELDS = ["headline", "status", "publish_at", "embargo_ends_at", "updated_by"]
+
+
 class ArticleQuerySet(models.QuerySet):
     def live(self, at=None):
         """The one definition of what readers may see.
@@ -330,6 +334,23 @@ class ArticleQuerySet(models.QuerySet):
     def for_listing(self):
         """What a list of teasers shows: everything but the body, with `with_listing_related()`."""
         return self.defer("body").with_listing_related()
+
+    def for_desk_list(self):
+        """What the desk's article list shows: a few columns, the last editor, and bylines, regions and
+        topics as plain lists (`desk_bylines`, `desk_regions`, `desk_topics`) in three queries.
+
+        Plain lists, not prefetched managers: a manager per row builds a queryset per row, which
+        costs more than the queries themselves on a 100-row page.
+        """
+        return (
+            self.only(*DESK_LIST_FIELDS)
+            .select_related("updated_by")
+            .prefetch_related(
+                models.Prefetch("byline_set", queryset=Byline.objects.select_related("author"), to_attr="desk_bylines"),
+                models.Prefetch("regions", to_attr="desk_regions"),
+                models.Prefetch("topics", to_attr="desk_topics"),
+            )
+        )
 
     # Bulk writes send no post_save signal: invalidate reader pages here instead.
     def update(self, **kwargs):
@@ -457,6 +478,8 @@ class Article(models.Model):
             # Everything `live()` filters on and the listing order, so lists and
             # counts of live articles are read from the index alone, never the rows.
             models.Index(fields=["status", "-publish_at", "-id", "embargo_ends_at"], name="article_live_order_idx"),
+            # The desk lists every state in the default order: read newest first from here, then stop.
+            models.Index(fields=["-publish_at", "-id"], name="article_desk_order_idx"),
         ]
         constraints = [
             models.UniqueConstraint(fields=["wire_checksum"], condition=~Q(wire_checksum=""), name="unique_wire_copy"),

@@ -114,3 +114,19 @@ def test_composing_in_a_second_process_gives_the_same_archive(monkeypatch):
     in_process = list(Article.objects.order_by("pk").values_list(*fields))[100:]
     assert in_process == inline
     assert Byline.objects.count() == 2 * Byline.objects.filter(article__in=Article.objects.order_by("pk")[:100]).count()
+
+
+def test_search_index_of_a_generated_archive_holds_what_the_triggers_would_store():
+    """The generator hands the insert trigger precomputed plain text: it must be the same text."""
+    from django.db import connection
+
+    from articles.search import SQLITE_SEARCH_TABLE, plain_text
+
+    if connection.vendor != "sqlite":
+        pytest.skip("the stored search table is SQLite's")
+    generate_archive(articles=60, seed=5)
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT rowid, headline, standfirst, body FROM {SQLITE_SEARCH_TABLE}")
+        stored = {row[0]: row[1:] for row in cursor.fetchall()}
+    articles = Article.objects.values_list("pk", "headline", "standfirst", "body")
+    assert stored == {pk: tuple(plain_text(value) for value in values) for pk, *values in articles}
