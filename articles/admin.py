@@ -36,8 +36,8 @@ from .models import (
     TaggedTopic,
     TopicTag,
 )
+from .pagination import GenerationCountPaginator
 from .suggestions import suggested_tags
-from .views import GenerationCountPaginator
 
 BADGE_LABELS = {
     "draft": "Draft",

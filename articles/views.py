@@ -1,7 +1,6 @@
 import sys
 
 from django.conf import settings
-from django.core.paginator import Paginator
 from django.db import InterfaceError, OperationalError
 from django.http import HttpResponse
 from django.template import loader
@@ -12,45 +11,12 @@ from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET
 from django.views.generic import ListView, TemplateView
 
-from . import cache as page_cache
 from . import fragments, selectors
 from .context_processors import site_links
+from .pagination import ArticleIdPaginator
 from .search import MAX_QUERY_LENGTH, clean_query, search_articles
 
 PAGE_SIZE = 20
-
-
-class GenerationCountPaginator(Paginator):
-    """A paginator of article ids whose count and pages are read once per content generation.
-
-    Both are remembered under `count_name`. The live set only changes with the
-    generation or at a scheduled moment, both part of the memo key, so neither
-    is ever stale; a deep page costs its index walk once, not once per reader.
-    """
-
-    def __init__(self, *args, count_name, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.count_name = count_name
-
-    @property
-    def count(self):
-        if "_count" not in self.__dict__:
-            self._count = page_cache.per_generation(f"count:{self.count_name}", lambda: Paginator.count.func(self))
-        return self._count
-
-    def page(self, number):
-        number = self.validate_number(number)
-        bottom = (number - 1) * self.per_page
-        top = min(bottom + self.per_page, self.count)
-        ids = page_cache.per_generation(
-            f"page:{self.count_name}:{self.per_page}:{number}", lambda: list(self.object_list[bottom:top])
-        )
-        return self._get_page(ids, number, self)
-
-    def _check_object_list_is_ordered(self):
-        # Article ids are always ordered (newest first, or by relevance), and
-        # the check would build a queryset that a memoised page never reads.
-        pass
 
 
 class ArticleListView(ListView):
@@ -58,7 +24,7 @@ class ArticleListView(ListView):
 
     context_object_name = "article_ids"
     paginate_by = PAGE_SIZE
-    paginator_class = GenerationCountPaginator
+    paginator_class = ArticleIdPaginator
 
     def get_queryset(self):
         # Built only if read: a memoised count and page need no queryset.
