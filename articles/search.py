@@ -38,14 +38,18 @@ def clean_query(raw):
     return text.normalize_name(raw or "")[:MAX_QUERY_LENGTH].strip()
 
 
-def search_articles(queryset, query):
-    """The articles of queryset that match query, best match first."""
+def ranked_ids(queryset, query):
+    """Ids of the articles of queryset that match query, best match first.
+
+    Ranked among the SEARCH_CANDIDATES most recently added matches, so the
+    cost of a search does not grow with the archive.
+    """
     query = clean_query(query)
     if not query:
-        return queryset.none()
+        return []
     if connections[queryset.db].vendor == "postgresql":
-        return _postgres_search(queryset, query)
-    return _fallback_search(queryset, query)
+        return list(_postgres_search(queryset, query).values_list("pk", flat=True))
+    return _fallback_ranked_ids(queryset, query)
 
 
 def stored_search_document():
@@ -109,28 +113,29 @@ def fts_query(terms):
     return " ".join('"{}"'.format(term.replace('"', '""')) for term in terms)
 
 
-def _fallback_search(queryset, query):
+def _fallback_ranked_ids(queryset, query):
     """Every word must appear (stemmed); a word in the headline scores most.
 
     Reads the FTS5 table of migration 0008_sqlite_search_table, which holds the
-    plain text of every article, so no article text is parsed per request.
+    plain text of every article, so no article text is parsed per request. The
+    FTS index picks the newest candidates and ranks them in the same pass; each
+    is then looked up by primary key in queryset. CROSS JOIN fixes that order:
+    otherwise SQLite may walk every live article and probe the candidates.
     """
     terms = [TERM_EDGES.sub("", word) for word in query.casefold().split()]
     terms = list(dict.fromkeys(term for term in terms if term))[:MAX_FALLBACK_TERMS]
     if not terms:
-        return queryset.none()
+        return []
     weights = ", ".join(str(weight) for weight in SQLITE_WEIGHTS)
-    match = fts_query(terms)
     table = SQLITE_SEARCH_TABLE
-    # A virtual table the ORM has no model for: extra() is the narrow tool for it.
-    return queryset.extra(
-        where=[
-            f"articles_article.id IN (SELECT rowid FROM {table} WHERE {table} MATCH %s ORDER BY rowid DESC LIMIT %s)"
-        ],
-        params=[match, SEARCH_CANDIDATES],
-        select={
-            "rank": f"SELECT bm25({table}, {weights}) FROM {table} WHERE {table} MATCH %s AND rowid = articles_article.id"
-        },
-        select_params=[match],
-        order_by=["rank", "-publish_at", "-id"],
+    # A virtual table the ORM has no model for; queryset still decides which articles count.
+    live_sql, live_params = queryset.order_by().values("pk", "publish_at").query.sql_with_params()
+    sql = (
+        f"SELECT candidate.id FROM (SELECT rowid AS id, bm25({table}, {weights}) AS rank FROM {table}"
+        f" WHERE {table} MATCH %s ORDER BY rowid DESC LIMIT %s) AS candidate"
+        f" CROSS JOIN ({live_sql}) AS live ON live.pk = candidate.id"
+        " ORDER BY candidate.rank, live.publish_at DESC, candidate.id DESC"
     )
+    with connections[queryset.db].cursor() as cursor:
+        cursor.execute(sql, [fts_query(terms), SEARCH_CANDIDATES, *live_params])
+        return [pk for (pk,) in cursor.fetchall()]

@@ -10,6 +10,7 @@ from django.db.models import Count, Exists, OuterRef, Q
 from django.http import Http404
 
 from . import cache as page_cache
+from . import search
 from .models import Article, Author, Byline, RegionTag, TaggedRegion, TaggedTopic, TopicTag
 
 VOCABULARIES = {
@@ -36,6 +37,30 @@ def by_ids(ids):
     """Live articles for a list of teasers, in the order of ids."""
     found = listed_articles().in_bulk(ids)
     return [found[pk] for pk in ids if pk in found]
+
+
+class ArticlesByIds:
+    """Live articles in the order of ids, read a slice at a time (all a paginator needs of a list)."""
+
+    def __init__(self, ids):
+        self.ids = ids
+
+    def __len__(self):
+        return len(self.ids)
+
+    def __getitem__(self, index):
+        if isinstance(index, slice):
+            return by_ids(self.ids[index])
+        return by_ids([self.ids[index]])[0]
+
+
+def search_results(query):
+    """Live articles matching query, best match first (ranked once per content generation and query)."""
+    query = search.clean_query(query)
+    if not query:
+        return ArticlesByIds([])
+    ids = page_cache.per_generation(f"search:{query}", lambda: search.ranked_ids(Article.objects.live(), query))
+    return ArticlesByIds(ids)
 
 
 def public_tags(vocabulary):

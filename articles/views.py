@@ -13,7 +13,7 @@ from django.views.generic import DetailView, ListView, TemplateView
 
 from . import cache as page_cache
 from . import selectors
-from .search import MAX_QUERY_LENGTH, clean_query, search_articles
+from .search import MAX_QUERY_LENGTH, clean_query
 
 PAGE_SIZE = 20
 
@@ -150,10 +150,11 @@ class SearchView(ArticleListView):
 
     def get_queryset(self):
         self.query = clean_query(self.request.GET.get("q", ""))
-        return search_articles(super().get_queryset(), self.query)
+        return selectors.search_results(self.query)
 
-    def count_name(self):
-        return f"search:{self.query}"
+    def get_paginator(self, queryset, per_page, **kwargs):
+        # The ranked ids are memoised already: counting them is len(), no query.
+        return Paginator(queryset, per_page, **kwargs)
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(query=self.query, max_query_length=MAX_QUERY_LENGTH, noindex=True, **kwargs)

@@ -4,11 +4,13 @@ from datetime import timedelta
 
 import pytest
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from articles import search, services
 from articles.models import Article
-from articles.search import search_articles
-from tests.factories import make_article
+from articles.search import ranked_ids
+from tests.factories import make_article, make_user
 
 pytestmark = pytest.mark.django_db
 
@@ -105,19 +107,65 @@ def test_search_page_is_not_indexed(client, stories):
     assert '<meta name="robots" content="noindex">' in results(client, "lantern").content.decode()
 
 
-def test_postgres_search_uses_the_stored_vector_index_and_sqlite_the_fts_table(stories):
-    # The search condition alone, so that only the search index can stand in for a table scan.
-    queryset = search_articles(Article.objects.all(), "lantern")
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
+def test_only_the_newest_matches_are_ranked(client, stories, monkeypatch):
+    _in_headline, in_standfirst, _in_body, _unrelated, _draft = stories
+    # The two most recently added matches are the draft and in_standfirst; only the live one is shown.
+    monkeypatch.setattr(search, "SEARCH_CANDIDATES", 2)
+    assert list(results(client, "lantern").context["articles"]) == [in_standfirst]
+
+
+def test_a_repeated_search_reads_only_the_page_it_shows(client, stories, settings, django_assert_num_queries):
+    in_headline, in_standfirst, in_body, _unrelated, _draft = stories
+    settings.GENERATION_MEMO = True
+    results(client, "lantern")
+    # The page's rows, then bylines, regions and topics: no search and no count.
+    with django_assert_num_queries(4) as queries:
+        found = list(results(client, "lantern").context["articles"])
+    assert found == [in_headline, in_standfirst, in_body]
+    assert not any(search.SQLITE_SEARCH_TABLE in query["sql"] or "@@" in query["sql"] for query in queries)
+
+
+def test_a_publish_shows_up_in_a_remembered_search(client, stories, settings, django_capture_on_commit_callbacks):
+    settings.GENERATION_MEMO = True
+    assert results(client, "lantern").context["paginator"].count == 3
+    draft = stories[-1]
+    with django_capture_on_commit_callbacks(execute=True):
+        services.article_publish(article=draft, user=make_user("Editor"))
+    response = results(client, "lantern")
+    assert response.context["paginator"].count == 4
+    assert draft in response.context["articles"]
+
+
+def explain(sql):
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
             cursor.execute("SET LOCAL enable_seqscan = off")
-            sql, params = queryset.query.sql_with_params()
-            cursor.execute(f"EXPLAIN {sql}", params)
-            plan = "\n".join(row[0] for row in cursor.fetchall())
-        assert "article_search_document_idx" in plan, plan
+            cursor.execute(f"EXPLAIN {sql}")
+            return "\n".join(row[0] for row in cursor.fetchall())
+        cursor.execute(f"EXPLAIN QUERY PLAN {sql}")
+        return "\n".join(row[-1] for row in cursor.fetchall())
+
+
+def test_postgres_search_uses_the_stored_vector_index_and_sqlite_the_fts_table(stories):
+    with CaptureQueriesContext(connection) as queries:
+        assert ranked_ids(Article.objects.live(), "lantern")
+    (query,) = queries.captured_queries
+    if connection.vendor == "postgresql":
+        # The search condition alone, so that only the search index can stand in for a table scan.
+        with CaptureQueriesContext(connection) as queries:
+            ranked_ids(Article.objects.all(), "lantern")
+        assert "article_search_document_idx" in explain(queries.captured_queries[0]["sql"])
     else:
         assert connection.vendor == "sqlite"
-        assert "articles_article_search" in str(queryset.query)
+        plan = explain(query["sql"]).splitlines()
+        # Driven by the FTS index's own newest matches, each then read by primary key: never
+        # a walk of every live article probing the candidates.
+        scans = [step for step in plan if step.startswith(("SCAN", "SEARCH"))]
+        assert scans[0].startswith("SCAN articles_article_search VIRTUAL TABLE"), plan
+        article_steps = [
+            step for step in scans if step.startswith(("SCAN articles_article ", "SEARCH articles_article "))
+        ]
+        assert article_steps == ["SEARCH articles_article USING INTEGER PRIMARY KEY (rowid=?)"], plan
         with connection.cursor() as cursor:
             cursor.execute("SELECT name FROM sqlite_master WHERE type = 'index' AND name = 'article_search_idx'")
             assert cursor.fetchall() == []
