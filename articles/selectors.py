@@ -34,9 +34,14 @@ def listed_articles():
 
 
 def by_ids(ids):
-    """Live articles for a list of teasers, in the order of ids."""
-    found = listed_articles().in_bulk(ids)
-    return [found[pk] for pk in ids if pk in found]
+    """Live articles for a list of teasers, in the order of ids.
+
+    Read by primary key, then kept while `is_live` (the instance twin of
+    `live()`): with the live filter in SQL, SQLite walks the live-order index
+    past every live article instead of looking up the few ids.
+    """
+    found = Article.objects.for_listing().order_by().in_bulk(ids)
+    return [found[pk] for pk in ids if pk in found and found[pk].is_live]
 
 
 class ArticlesByIds:

@@ -136,6 +136,18 @@ def test_a_publish_shows_up_in_a_remembered_search(client, stories, settings, dj
     assert draft in response.context["articles"]
 
 
+def test_the_page_of_results_is_read_by_primary_key(client, stories, settings):
+    settings.GENERATION_MEMO = True
+    results(client, "lantern")
+    with CaptureQueriesContext(connection) as queries:
+        results(client, "lantern")
+    rows = queries.captured_queries[0]["sql"]
+    assert rows.startswith('SELECT "articles_article"."id"'), rows
+    if connection.vendor == "sqlite":
+        # A filter on the live columns would send SQLite down the live-order index past every live article.
+        assert explain(rows).splitlines() == ["SEARCH articles_article USING INTEGER PRIMARY KEY (rowid=?)"]
+
+
 def explain(sql):
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
