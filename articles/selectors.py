@@ -64,7 +64,7 @@ def search_results(query):
     query = search.clean_query(query)
     if not query:
         return ArticlesByIds([])
-    ids = page_cache.per_generation(f"search:{query}", lambda: search.ranked_ids(Article.objects.live(), query))
+    ids = page_cache.per_generation(f"search:{query}", lambda: search.ranked_ids(query))
     return ArticlesByIds(ids)
 
 
