@@ -11,11 +11,12 @@ texts, kept for the history of migrations.
 import re
 
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector, SearchVectorField
-from django.db import connections
+from django.db import connection
 from django.db.models import Func, TextField
 from django.db.models.expressions import RawSQL
 
 from . import text
+from .models import Article
 
 SEARCH_CONFIG = "english"
 MAX_QUERY_LENGTH = 200
@@ -38,14 +39,22 @@ def clean_query(raw):
     return text.normalize_name(raw or "")[:MAX_QUERY_LENGTH].strip()
 
 
-def search_articles(queryset, query):
-    """The articles of queryset that match query, best match first."""
+def ranked_ids(query):
+    """Ids of the live articles that match query, best match first.
+
+    Ranked among the SEARCH_CANDIDATES most recently added matches, so the
+    cost of a search does not grow with the archive. The candidates come from
+    the search index alone, then `is_live` keeps the live ones: with the live
+    filter in the same SQL, a planner that misjudges it (no statistics yet
+    after a bulk load) walks every live article and probes the candidates.
+    """
     query = clean_query(query)
     if not query:
-        return queryset.none()
-    if connections[queryset.db].vendor == "postgresql":
-        return _postgres_search(queryset, query)
-    return _fallback_search(queryset, query)
+        return []
+    candidates = _postgres_candidates(query) if connection.vendor == "postgresql" else _fallback_candidates(query)
+    live = [article for article in candidates if article.is_live]
+    live.sort(key=lambda article: (article.rank, article.publish_at, article.pk), reverse=True)
+    return [article.pk for article in live]
 
 
 def stored_search_document():
@@ -54,21 +63,18 @@ def stored_search_document():
     return RawSQL("search_document", [], output_field=SearchVectorField())
 
 
-def _postgres_search(queryset, query):
+def _postgres_candidates(query):
+    """The newest matches, with `rank` (higher is better) and what `is_live` reads."""
     vector = stored_search_document()
     # websearch syntax never raises on odd input: quotes, "or", "-word" all parse.
     ts_query = SearchQuery(query, search_type="websearch", config=SEARCH_CONFIG)
-    candidates = (
-        queryset.model.objects.annotate(search=vector)
-        .filter(search=ts_query)
-        .order_by("-pk")
-        .values("pk")[:SEARCH_CANDIDATES]
-    )
+    newest = Article.objects.alias(search=vector).filter(search=ts_query).order_by("-pk").values("pk")
+    # Ranked outside the subquery, so that only the candidates are ranked, not every match.
     return (
-        queryset.filter(pk__in=candidates)
-        .annotate(search=vector, rank=SearchRank(vector, ts_query))
-        .filter(search=ts_query)
-        .order_by("-rank", "-publish_at", "-pk")
+        Article.objects.filter(pk__in=newest[:SEARCH_CANDIDATES])
+        .annotate(rank=SearchRank(vector, ts_query))
+        .only(*LIVE_FIELDS)
+        .order_by()
     )
 
 
@@ -102,6 +108,8 @@ SQLITE_WEIGHTS = (16.0, 4.0, 1.0)
 # Relevance is ranked among at most this many matches, the most recently added:
 # a word found in nearly every story would otherwise rank the whole archive per request.
 SEARCH_CANDIDATES = 500
+# What `Article.is_live` and the ranking read of each candidate.
+LIVE_FIELDS = ("status", "publish_at", "embargo_ends_at")
 
 
 def fts_query(terms):
@@ -109,28 +117,27 @@ def fts_query(terms):
     return " ".join('"{}"'.format(term.replace('"', '""')) for term in terms)
 
 
-def _fallback_search(queryset, query):
-    """Every word must appear (stemmed); a word in the headline scores most.
+def _fallback_candidates(query):
+    """The newest matches, with `rank` (higher is better) and what `is_live` reads.
 
+    Every word must appear (stemmed); a word in the headline scores most.
     Reads the FTS5 table of migration 0008_sqlite_search_table, which holds the
-    plain text of every article, so no article text is parsed per request.
+    plain text of every article, so no article text is parsed per request. The
+    FTS index picks the candidates and ranks them (bm25) in the same pass; each
+    is then read by primary key (CROSS JOIN fixes that order).
     """
     terms = [TERM_EDGES.sub("", word) for word in query.casefold().split()]
     terms = list(dict.fromkeys(term for term in terms if term))[:MAX_FALLBACK_TERMS]
     if not terms:
-        return queryset.none()
+        return []
     weights = ", ".join(str(weight) for weight in SQLITE_WEIGHTS)
-    match = fts_query(terms)
     table = SQLITE_SEARCH_TABLE
-    # A virtual table the ORM has no model for: extra() is the narrow tool for it.
-    return queryset.extra(
-        where=[
-            f"articles_article.id IN (SELECT rowid FROM {table} WHERE {table} MATCH %s ORDER BY rowid DESC LIMIT %s)"
-        ],
-        params=[match, SEARCH_CANDIDATES],
-        select={
-            "rank": f"SELECT bm25({table}, {weights}) FROM {table} WHERE {table} MATCH %s AND rowid = articles_article.id"
-        },
-        select_params=[match],
-        order_by=["rank", "-publish_at", "-id"],
+    columns = ", ".join(f"articles_article.{name}" for name in ("id", *LIVE_FIELDS))
+    # A virtual table the ORM has no model for: raw() reads it into (deferred) articles.
+    return Article.objects.raw(
+        f"SELECT {columns}, -candidate.rank AS rank"
+        f" FROM (SELECT rowid AS id, bm25({table}, {weights}) AS rank FROM {table}"
+        f" WHERE {table} MATCH %s ORDER BY rowid DESC LIMIT %s) AS candidate"
+        " CROSS JOIN articles_article ON articles_article.id = candidate.id",
+        [fts_query(terms), SEARCH_CANDIDATES],
     )

@@ -11,6 +11,7 @@ from django.http import Http404
 from django.urls import reverse
 
 from . import cache as page_cache
+from . import search
 from .models import Article, Author, Byline, RegionTag, TaggedRegion, TaggedTopic, TopicTag
 
 VOCABULARIES = {
@@ -39,9 +40,22 @@ def live_article_ids():
 
 
 def by_ids(ids):
-    """Live articles for a list of teasers, in the order of ids."""
-    found = listed_articles().in_bulk(ids)
-    return [found[pk] for pk in ids if pk in found]
+    """Live articles for a list of teasers, in the order of ids.
+
+    Read by primary key, then kept while `is_live` (the instance twin of
+    `live()`): with the live filter in SQL, SQLite walks the live-order index
+    past every live article instead of looking up the few ids.
+    """
+    found = Article.objects.for_listing().order_by().in_bulk(ids)
+    return [found[pk] for pk in ids if pk in found and found[pk].is_live]
+
+
+def search_results(query):
+    """Ids of live articles matching query, best match first (ranked once per content generation and query)."""
+    query = search.clean_query(query)
+    if not query:
+        return []
+    return page_cache.per_generation(f"search:{query}", lambda: search.ranked_ids(query))
 
 
 def public_tags(vocabulary):

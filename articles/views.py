@@ -1,6 +1,7 @@
 import sys
 
 from django.conf import settings
+from django.core.paginator import Paginator
 from django.db import InterfaceError, OperationalError
 from django.http import HttpResponse
 from django.template import loader
@@ -14,7 +15,7 @@ from django.views.generic import ListView, TemplateView
 from . import fragments, selectors
 from .context_processors import site_links
 from .pagination import ArticleIdPaginator
-from .search import MAX_QUERY_LENGTH, clean_query, search_articles
+from .search import MAX_QUERY_LENGTH, clean_query
 
 PAGE_SIZE = 20
 
@@ -143,13 +144,11 @@ class SearchView(ArticleListView):
 
     def get_queryset(self):
         self.query = clean_query(self.request.GET.get("q", ""))
-        return super().get_queryset()
+        return selectors.search_results(self.query)
 
-    def article_ids(self):
-        return search_articles(super().article_ids(), self.query)
-
-    def count_name(self):
-        return f"search:{self.query}"
+    def get_paginator(self, queryset, per_page, **kwargs):
+        # The ranked ids are memoised already: counting them is len(), no query.
+        return Paginator(queryset, per_page, **kwargs)
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(query=self.query, max_query_length=MAX_QUERY_LENGTH, noindex=True, **kwargs)

@@ -126,6 +126,14 @@ def test_no_public_url_shows_a_hidden_article(client, matrix):
     assert "Visible lantern story" in client.get("/").content.decode()
 
 
+def test_articles_read_by_id_are_only_the_live_ones(matrix):
+    from articles.selectors import by_ids
+
+    live, hidden = matrix
+    ids = [article.pk for article, _word in hidden.values()]
+    assert by_ids([*ids, live.pk, *reversed(ids)]) == [live]
+
+
 def test_hidden_article_and_its_only_sections_are_404_like_a_missing_page(client, matrix):
     _live, hidden = matrix
     missing = client.get(MISSING_URL)

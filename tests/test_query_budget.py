@@ -54,7 +54,7 @@ PAGES = {
     "author": ("{author}", 10),
     "author last page": ("{author}?page=last", 10),
     "search": ("/search/?q=council", 9),
-    "search, no match": ("/search/?q=zebracrossingfund", 9),
+    "search, no match": ("/search/?q=zebracrossingfund", 5),
     "feed": ("/feed/", 6),
     "feed, atom": ("/feed/atom/", 6),
     "region feed": ("{region}feed/", 7),
