@@ -7,22 +7,26 @@ SEED_DIR = Path(__file__).resolve().parent.parent.parent / "shared" / "seed"
 SEED_FILE = SEED_DIR / "000_b941ca2dd80af398.txt"
 
 # CI sets this so that a test which would skip for lack of Chromium, PostgreSQL
-# or the seed file fails instead. Tests marked `postgres` still skip on SQLite:
-# CI runs the suite a second time on PostgreSQL, where they must run.
+# or the seed file fails instead. Tests marked `postgres` still skip on SQLite,
+# and tests marked `sqlite` on PostgreSQL: CI runs the suite on both databases.
 STRICT = os.environ.get("NEWSROOM_STRICT_TESTS", "") == "1"
+DATABASE_MARKERS = {"postgres": "postgresql", "sqlite": "sqlite"}
 
 
-def postgres_test_on_another_database(item):
+def marked_for_another_database(item):
     from django.db import connection
 
-    return item.get_closest_marker("postgres") is not None and connection.vendor != "postgresql"
+    return any(
+        item.get_closest_marker(marker) is not None and connection.vendor != vendor
+        for marker, vendor in DATABASE_MARKERS.items()
+    )
 
 
 @pytest.hookimpl(hookwrapper=True)
 def pytest_runtest_makereport(item, call):
     outcome = yield
     report = outcome.get_result()
-    if STRICT and report.skipped and not postgres_test_on_another_database(item):
+    if STRICT and report.skipped and not marked_for_another_database(item):
         reason = report.longrepr[-1] if isinstance(report.longrepr, tuple) else report.longrepr
         report.outcome = "failed"
         report.longrepr = f"Skipped under NEWSROOM_STRICT_TESTS=1, which forbids skips: {reason}"
