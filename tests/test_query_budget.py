@@ -5,9 +5,10 @@ Each page is read twice at two archive sizes, ten times apart:
 - **cold**: every cache empty, as for the first reader after a publish. This
   includes the values kept once per content generation (the next scheduled
   change, paginator counts, the navigation, the home page's choice of stories,
-  related stories, the default footer);
+  related stories, the default footer, the rendered story cards and article parts);
 - **warm**: the page cache off but those per-generation values kept, as for
-  every later reader of a page the page cache does not hold.
+  every later reader of a page the page cache does not hold. Reader pages then
+  run no SQL at all; feeds and the large sitemaps still read their rows.
 
 Both budgets are the same at both sizes, so no page grows with the archive or
 with the number of items it shows.
@@ -27,7 +28,6 @@ from tests.factories import make_footer, make_user
 pytestmark = pytest.mark.django_db
 
 SIZES = [30, 300]
-WARM_BUDGET = 6
 # The desk's article list: session, user, two permission reads, the page, bylines, regions, topics.
 ADMIN_BUDGET = 8
 # Cold, also: the next scheduled change (2), the filters' choices (3), the years (2) and the count.
@@ -43,34 +43,34 @@ ADMIN_LISTS = {
     "search": {"q": "council"},
 }
 
-# page name: (path template, cold budget)
+# page name: (path template, cold budget, warm budget)
 PAGES = {
-    "home": ("/", 17),
-    "article": ("{article}", 14),
-    "region": ("{region}", 10),
-    "region last page": ("{region}?page=last", 10),
-    "topic": ("{topic}", 10),
-    "regions index": ("/regions/", 5),
-    "topics index": ("/topics/", 5),
-    "author": ("{author}", 10),
-    "author last page": ("{author}?page=last", 10),
-    "search": ("/search/?q=council", 9),
-    "search, no match": ("/search/?q=zebracrossingfund", 5),
-    "feed": ("/feed/", 6),
-    "feed, atom": ("/feed/atom/", 6),
-    "region feed": ("{region}feed/", 7),
-    "region feed, atom": ("{region}feed/atom/", 7),
-    "topic feed": ("{topic}feed/", 7),
-    "topic feed, atom": ("{topic}feed/atom/", 7),
-    "author feed": ("{author}feed/", 7),
-    "author feed, atom": ("{author}feed/atom/", 7),
-    "sitemap index": ("/sitemap.xml", 7),
-    "sitemap of articles": ("/sitemap-articles.xml", 2),
-    "sitemap of sections": ("/sitemap-sections.xml", 4),
-    "sitemap of authors": ("/sitemap-authors.xml", 2),
-    "sitemap of pages": ("/sitemap-pages.xml", 0),
-    "news sitemap": ("/sitemap-news.xml", 1),
-    "robots.txt": ("/robots.txt", 0),
+    "home": ("/", 16, 0),
+    "article": ("{article}", 13, 0),
+    "region": ("{region}", 10, 0),
+    "region last page": ("{region}?page=last", 10, 0),
+    "topic": ("{topic}", 10, 0),
+    "regions index": ("/regions/", 4, 0),
+    "topics index": ("/topics/", 4, 0),
+    "author": ("{author}", 10, 0),
+    "author last page": ("{author}?page=last", 10, 0),
+    "search": ("/search/?q=council", 9, 0),
+    "search, no match": ("/search/?q=zebracrossingfund", 5, 0),
+    "feed": ("/feed/", 4, 4),
+    "feed, atom": ("/feed/atom/", 4, 4),
+    "region feed": ("{region}feed/", 7, 4),
+    "region feed, atom": ("{region}feed/atom/", 7, 4),
+    "topic feed": ("{topic}feed/", 7, 4),
+    "topic feed, atom": ("{topic}feed/atom/", 7, 4),
+    "author feed": ("{author}feed/", 7, 4),
+    "author feed, atom": ("{author}feed/atom/", 7, 4),
+    "sitemap index": ("/sitemap.xml", 7, 0),
+    "sitemap of articles": ("/sitemap-articles.xml", 2, 2),
+    "sitemap of sections": ("/sitemap-sections.xml", 4, 0),
+    "sitemap of authors": ("/sitemap-authors.xml", 2, 2),
+    "sitemap of pages": ("/sitemap-pages.xml", 0, 0),
+    "news sitemap": ("/sitemap-news.xml", 1, 1),
+    "robots.txt": ("/robots.txt", 0, 0),
 }
 
 
@@ -102,13 +102,13 @@ def archive(request, settings):
 
 @pytest.mark.parametrize("page", list(PAGES))
 def test_public_page_runs_a_constant_number_of_queries(client, archive, page, django_assert_max_num_queries):
-    template, cold_budget = PAGES[page]
+    template, cold_budget, warm_budget = PAGES[page]
     path = template.format(**archive)
     assert not settings.PAGE_CACHE
     with django_assert_max_num_queries(cold_budget):
         response = client.get(path)
     assert response.status_code == 200, path
-    with django_assert_max_num_queries(min(cold_budget, WARM_BUDGET)):
+    with django_assert_max_num_queries(warm_budget):
         again = client.get(path)
     assert again.content == response.content
 
