@@ -36,6 +36,7 @@ from pathlib import Path
 from tooling import PROJECT_DIR, PYTHON, ensure_wrk, free_port, manage
 
 DEFAULT_SIZES = (1_000, 100_000)
+FLOOR_PATH = "/bench/floor/"
 PAGE_ORDER = ["floor", "home", "article", "region", "topic", "deep", "author", "search", "feed", "sitemap", "admin"]
 # Pages readers never see: measured, but not held to the cache-on target (never cached for editors).
 EDITOR_PAGES = {"admin"}
@@ -112,7 +113,7 @@ def measure_in_process():
     author = Author.objects.get(pk=author_row["author"])
     deep_page = min(200, max(1, math.ceil(region_live / RegionView.paginate_by)))
     paths = {
-        "floor": "/bench/floor/",
+        "floor": FLOOR_PATH,
         "home": "/",
         "article": article.get_absolute_url(),
         "region": region.get_absolute_url(),
@@ -208,7 +209,7 @@ class Server:
             if self.process.poll() is not None:
                 raise RuntimeError(f"gunicorn exited: {self.process.stderr.read()[-2000:]}")
             try:
-                if self.get("/bench/floor/")[0] == 200:
+                if self.get(FLOOR_PATH)[0] == 200:
                     return
             except OSError:
                 time.sleep(0.3)
@@ -249,14 +250,15 @@ class Server:
 UNITS = {"us": 0.001, "ms": 1.0, "s": 1000.0}
 
 
-def run_wrk(port, path, args, cookie=None):
+def run_wrk(port, path, args, cookie=None, duration=None):
+    duration = duration or args.duration
     result = subprocess.run(
         [
             "wrk",
             *(["-H", f"Cookie: {cookie}"] if cookie else []),
             f"-t{args.threads}",
             f"-c{args.connections}",
-            f"-d{args.duration}s",
+            f"-d{duration}s",
             "--timeout",
             "10s",
             "--latency",
@@ -264,7 +266,7 @@ def run_wrk(port, path, args, cookie=None):
         ],
         capture_output=True,
         text=True,
-        timeout=args.duration + 60,
+        timeout=duration + 60,
         check=True,
     )
     out = result.stdout
@@ -330,7 +332,9 @@ def build_report(results, args, machine, started_at, load_before, load_after, no
         f"wrk with {args.threads} threads and {args.connections} connections for {args.duration} s per page, "
         "each page with the page cache off and on.",
         "The floor is a constant ~20 KB response with no database and no templates, served by the same",
-        "gunicorn processes; *vs floor* is each page's req/s divided by the floor's in the same run.",
+        "gunicorn processes; *vs floor* is each page's req/s divided by the floor's, measured in a "
+        f"{args.floor_duration} s run",
+        "just before that page's, so that a change in the machine's load between pages cancels out.",
         "Queries are counted in-process with the Django test client: a cold request with the page cache",
         "off, and a repeated request with it on.",
         "",
@@ -366,7 +370,6 @@ def build_report(results, args, machine, started_at, load_before, load_after, no
             "| --- | --- | --- | ---: | ---: | ---: | ---: | ---: |",
         ]
         for mode in ("off", "on"):
-            floor = result["runs"][mode].get("floor", {}).get("rps") or None
             for name in PAGE_ORDER:
                 page = meta["pages"][name]
                 run = result["runs"][mode].get(name)
@@ -377,7 +380,7 @@ def build_report(results, args, machine, started_at, load_before, load_after, no
                 if run is None:
                     lines.append(f"| {name} | `{page['path']}` | {mode} | not run | | | {queries} | |")
                     continue
-                ratio = f"{run['rps'] / floor:.0%}" if floor else "—"
+                ratio = f"{run['rps'] / run['floor_rps']:.0%}" if run["floor_rps"] else "—"
                 status = "" if page["status"] == 200 else f" (HTTP {page['status']})"
                 errors = f" ({run['non_2xx']:,} non-2xx)" if run["non_2xx"] else ""
                 lines.append(
@@ -401,10 +404,8 @@ def targets_section(results):
     largest = results[-1]
 
     def ratio(result, mode, name):
-        runs = result["runs"][mode]
-        if name not in runs or not runs.get("floor"):
-            return None
-        return runs[name]["rps"] / runs["floor"]["rps"]
+        run = result["runs"][mode].get(name)
+        return run["rps"] / run["floor_rps"] if run and run["floor_rps"] else None
 
     def row(label, value, goal, shown):
         met = "n/a" if value is None else ("yes" if value >= goal else "no")
@@ -444,7 +445,6 @@ def print_table(results):
     print(f"{'size':>8} {'page':<8} {'cache':<5} {'req/s':>9} {'p50 ms':>8} {'p99 ms':>8} {'queries':>7} {'floor':>6}")
     for result in results:
         for mode in ("off", "on"):
-            floor = result["runs"][mode].get("floor", {}).get("rps")
             for name in PAGE_ORDER:
                 page = result["meta"]["pages"][name]
                 run = result["runs"][mode].get(name)
@@ -453,7 +453,7 @@ def print_table(results):
                         f"{result['size']:>8,} {name:<8} {mode:<5} {'missing' if page['status'] == 404 else 'not run':>9}"
                     )
                     continue
-                ratio = f"{run['rps'] / floor:.0%}" if floor else "—"
+                ratio = f"{run['rps'] / run['floor_rps']:.0%}" if run["floor_rps"] else "—"
                 print(
                     f"{result['size']:>8,} {name:<8} {mode:<5} {run['rps']:>9,.1f} {fmt(run['p50'], 2):>8} "
                     f"{fmt(run['p99'], 2):>8} {page[f'queries_{mode}']:>7} {ratio:>6}"
@@ -473,6 +473,9 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--sizes", default=",".join(str(size) for size in DEFAULT_SIZES))
     parser.add_argument("--duration", type=int, default=10, help="seconds of wrk per page and mode (default 10)")
+    parser.add_argument(
+        "--floor-duration", type=int, default=4, help="seconds of the floor run before each page (default 4)"
+    )
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--connections", type=int, default=16)
     parser.add_argument("--seed", type=int, default=1)
@@ -555,7 +558,13 @@ def main():
                         for _ in range(2 * WORKERS):  # warm both workers (and their caches)
                             server.get(page["path"], page.get("cookie"))
                         log(f"{size:,} cache {mode}: {name} {page['path']}")
-                        result["runs"][mode][name] = run_wrk(port, page["path"], args, page.get("cookie"))
+                        # A floor run just before each page: its ratio compares two measurements
+                        # a few seconds apart, so a change in the machine's load between pages cancels out.
+                        floor_rps = None
+                        if name != "floor":
+                            floor_rps = run_wrk(port, FLOOR_PATH, args, duration=args.floor_duration)["rps"]
+                        run = run_wrk(port, page["path"], args, page.get("cookie"))
+                        result["runs"][mode][name] = {**run, "floor_rps": floor_rps or run["rps"]}
                     result["rss"][mode] = server.worker_rss_mb()
                 finally:
                     server.stop()
