@@ -465,6 +465,16 @@ def print_table(results):
 # --- main ---------------------------------------------------------------------------------------------
 
 
+HAND_WRITTEN_MARKER = "<!-- Written by hand from here on; bench/run.py keeps it when it rewrites the figures above. -->"
+
+
+def hand_written_part(path):
+    """The explanations below the marker in an earlier report, kept when the figures are rewritten."""
+    text = path.read_text() if path.exists() else ""
+    start = text.find(HAND_WRITTEN_MARKER)
+    return "\n" + text[start:] if start >= 0 else ""
+
+
 def load_average():
     return ", ".join(f"{value:.2f}" for value in os.getloadavg())
 
@@ -581,7 +591,8 @@ def main():
     notes.append(f"- Whole run: {(time.monotonic() - started) / 60:.1f} minutes.")
     print_table(results)
     report = build_report(results, args, machine_description(databases), started_at, load_before, load_average(), notes)
-    Path(args.output).write_text(report + "\n")
+    output = Path(args.output)
+    output.write_text(report + "\n" + hand_written_part(output))
     log(f"wrote {args.output}")
 
 
