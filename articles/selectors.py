@@ -19,6 +19,8 @@ VOCABULARIES = {
     "topic": (TopicTag, TaggedTopic, "topics"),
 }
 RELATED_LIMIT = 4
+# How many of the newest live articles of each shared tag are ranked for related stories.
+RELATED_CANDIDATES = 50
 HOME_SECONDARY_LIMIT = 2
 HOME_LATEST_LIMIT = 7
 HOME_SECTION_LIMIT = 4
@@ -186,16 +188,26 @@ def related_articles(article, limit=RELATED_LIMIT):
 
 
 def _related_ids(article, region_ids, topic_ids, limit):
+    """The chosen related ids, from the newest RELATED_CANDIDATES live articles of each shared tag.
+
+    Counting shared tags over every article of a big region would read tens
+    of thousands of rows; the newest few of each tag come off the live-order
+    index like the first page of a section, and only those are ranked.
+    """
     if not region_ids and not topic_ids:
         return []
+    candidates = Q()
+    for vocabulary, tag_ids in (("region", region_ids), ("topic", topic_ids)):
+        for tag_id in tag_ids:
+            newest = tag_articles(vocabulary, tag_id, queryset=Article.objects.live()).values("pk")
+            candidates |= Q(pk__in=newest[:RELATED_CANDIDATES])
     queryset = (
-        Article.objects.live()
+        Article.objects.filter(candidates)
         .exclude(pk=article.pk)
         .annotate(
             shared_tags=Count("regions", filter=Q(regions__in=region_ids), distinct=True)
             + Count("topics", filter=Q(topics__in=topic_ids), distinct=True)
         )
-        .filter(shared_tags__gt=0)
         .order_by("-shared_tags", "-publish_at", "-pk")
     )
     return list(queryset.values_list("pk", flat=True)[:limit])

@@ -192,6 +192,21 @@ def test_related_articles_share_tags_and_are_live(client):
     assert draft.get_absolute_url() not in html
 
 
+def test_related_articles_rank_shared_tags_then_recency_among_each_tags_newest(monkeypatch):
+    from articles import selectors
+
+    article = published("Main", hours_ago=1, regions=["Pimlico"], topics=["Culture"])
+    both_old = published("Shares both, older", hours_ago=50, regions=["Pimlico"], topics=["Culture"])
+    region_only = [
+        published(f"Pimlico story {n}", hours_ago=10 + n, regions=["Pimlico"], topics=["Business"]) for n in range(3)
+    ]
+    assert selectors._article_plan(article.slug)[1] == [both_old.pk, *[story.pk for story in region_only]]
+    # Only the newest candidates of each tag are ranked (the article itself among them), so a
+    # long-running region is never read in full: older Pimlico stories drop out.
+    monkeypatch.setattr(selectors, "RELATED_CANDIDATES", 2)
+    assert selectors._article_plan(article.slug)[1] == [both_old.pk, region_only[0].pk]
+
+
 def test_promo_footer_is_shown_under_the_article(client):
     target = published("Lantern walk returns")
     make_footer(is_default=True, tagline="Read about the life of Pimlico:", teaser_article=target)
