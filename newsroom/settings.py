@@ -140,7 +140,12 @@ if REDIS_URL:
     CACHES["page_generation"] = CACHES["default"]
 else:
     CACHES = {
-        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+        # Pages (~20 KB), rendered story cards (~1 KB) and small per-generation values:
+        # Django's default of 300 entries would evict a busy site's cards every few pages.
+        "default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "OPTIONS": {"MAX_ENTRIES": int(os.environ.get("LOCAL_CACHE_MAX_ENTRIES", "3000"))},
+        },
         # Local memory is per process; the page cache's generation token must
         # be shared by every worker, so it lives in one small file.
         "page_generation": {
