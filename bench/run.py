@@ -142,6 +142,9 @@ def measure_in_process():
             response = page_client.get(path)
         # Read the counts at once: the next request clears the connection's query log.
         queries_off = len(cold.captured_queries)
+        with CaptureQueriesContext(connection) as warm_off:
+            page_client.get(path)
+        queries_warm = len(warm_off.captured_queries)
         settings.PAGE_CACHE = True
         for cache in caches.all():
             cache.clear()
@@ -155,6 +158,7 @@ def measure_in_process():
             "status": response.status_code,
             "bytes": len(response.content),
             "queries_off": queries_off,
+            "queries_warm": queries_warm,
             "queries_on": queries_on,
         }
     print(
@@ -335,8 +339,9 @@ def build_report(results, args, machine, started_at, load_before, load_after, no
         "gunicorn processes; *vs floor* is each page's req/s divided by the floor's, measured in a "
         f"{args.floor_duration} s run",
         "just before that page's, so that a change in the machine's load between pages cancels out.",
-        "Queries are counted in-process with the Django test client: a cold request with the page cache",
-        "off, and a repeated request with it on.",
+        "Queries are counted in-process with the Django test client: with the page cache off, a cold",
+        "request (every cache empty, as for the first reader after a change) / a repeated one; with it",
+        "on, a repeated request.",
         "",
     ]
     if preliminary:
@@ -373,7 +378,7 @@ def build_report(results, args, machine, started_at, load_before, load_after, no
             for name in PAGE_ORDER:
                 page = meta["pages"][name]
                 run = result["runs"][mode].get(name)
-                queries = page[f"queries_{mode}"]
+                queries = page["queries_on"] if mode == "on" else f"{page['queries_off']} / {page['queries_warm']}"
                 if page["status"] == 404:
                     lines.append(f"| {name} | `{page['path']}` | {mode} | missing (404) | | | | |")
                     continue
@@ -454,9 +459,10 @@ def print_table(results):
                     )
                     continue
                 ratio = f"{run['rps'] / run['floor_rps']:.0%}" if run["floor_rps"] else "—"
+                queries = page["queries_on"] if mode == "on" else f"{page['queries_off']}/{page['queries_warm']}"
                 print(
                     f"{result['size']:>8,} {name:<8} {mode:<5} {run['rps']:>9,.1f} {fmt(run['p50'], 2):>8} "
-                    f"{fmt(run['p99'], 2):>8} {page[f'queries_{mode}']:>7} {ratio:>6}"
+                    f"{fmt(run['p99'], 2):>8} {queries:>7} {ratio:>6}"
                 )
         print(f"{'':>8} worker RSS: off {result['rss']['off']:.0f} MB, on {result['rss']['on']:.0f} MB")
     print()
