@@ -196,14 +196,19 @@ def _related_ids(article, region_ids, topic_ids, limit):
     """
     if not region_ids and not topic_ids:
         return []
-    candidates = Q()
-    for vocabulary, tag_ids in (("region", region_ids), ("topic", topic_ids)):
-        for tag_id in tag_ids:
-            newest = tag_articles(vocabulary, tag_id, queryset=Article.objects.live()).values("pk")
-            candidates |= Q(pk__in=newest[:RELATED_CANDIDATES])
+    newest_of_each_tag = [
+        Article.objects.filter(
+            pk__in=tag_articles(vocabulary, tag_id, queryset=Article.objects.live()).values("pk")[:RELATED_CANDIDATES]
+        )
+        .order_by()
+        .values_list("pk", flat=True)
+        for vocabulary, tag_ids in (("region", region_ids), ("topic", topic_ids))
+        for tag_id in tag_ids
+    ]
+    # Two small reads: the candidates (one UNION of index walks), then those few ranked by primary key.
+    candidate_ids = set(newest_of_each_tag[0].union(*newest_of_each_tag[1:], all=True)) - {article.pk}
     queryset = (
-        Article.objects.filter(candidates)
-        .exclude(pk=article.pk)
+        Article.objects.filter(pk__in=candidate_ids)
         .annotate(
             shared_tags=Count("regions", filter=Q(regions__in=region_ids), distinct=True)
             + Count("topics", filter=Q(topics__in=topic_ids), distinct=True)

@@ -46,7 +46,7 @@ ADMIN_LISTS = {
 # page name: (path template, cold budget, warm budget)
 PAGES = {
     "home": ("/", 16, 0),
-    "article": ("{article}", 13, 0),
+    "article": ("{article}", 14, 0),
     "region": ("{region}", 10, 0),
     "region last page": ("{region}?page=last", 10, 0),
     "topic": ("{topic}", 10, 0),
