@@ -9,6 +9,8 @@ reading time) itself with the same helpers `save()` uses.
 """
 
 import random
+import re
+import sqlite3
 import time
 from collections import deque
 from concurrent.futures import ProcessPoolExecutor
@@ -117,7 +119,14 @@ QUANTITIES = ["homes", "jobs", "trees", "parking spaces", "school places", "seat
 
 SENTENCE_POOL_SIZE = 6000
 CHUNK_SIZE = 2000
+# What the sentences of the pool are made of (see `_Pool`).
+PLAIN_PROSE = re.compile(r"[A-Za-z0-9][A-Za-z0-9 ,.'-]*[A-Za-z0-9.]")
 PARALLEL_FROM = 10_000
+# The article columns the composer fills; every other column gets its default.
+ARTICLE_FIELDS = (
+    "headline", "slug", "standfirst", "body", "status", "publish_at", "embargo_ends_at", "first_published_at",
+    "excerpt", "reading_minutes",
+)  # fmt: skip
 
 
 @dataclass
@@ -177,23 +186,36 @@ class _Writer:
 
 
 class _Pool:
-    """Pre-written sentences with their word counts, so a body costs a few choices."""
+    """Pre-written sentences with their word counts and plain text, so a body costs a few choices.
+
+    Every sentence is plain prose (letters, digits, spaces and `.,'-`): neither the
+    sanitiser nor the search index's plain-text function changes it beyond case, so
+    a body made of them needs no sanitising and its plain text is the join of theirs.
+    """
 
     def __init__(self, writer, size):
         self.sentences = [writer.sentence() for _ in range(size)]
+        for sentence in self.sentences:
+            if not PLAIN_PROSE.fullmatch(sentence):
+                raise ValueError(f"Not plain prose, so bodies would need sanitising: {sentence!r}")
         # Word counts come from the same helper Article.save() relies on.
         self.words = [text.word_count(sentence) for sentence in self.sentences]
+        self.plain = [search.plain_text(sentence) for sentence in self.sentences]
 
     def body(self, rng, target_words):
-        """An HTML body of plain paragraphs and its word count."""
-        paragraphs, words = [], 0
-        indices = range(len(self.sentences))
+        """An HTML body of plain paragraphs, its word count and `search.plain_text()` of it."""
+        sentences, plain, counts = self.sentences, self.plain, self.words
+        random, randint, size = rng.random, rng.randint, float(len(sentences))
+        paragraphs, picks, words = [], [], 0
         while words < target_words:
-            picked = rng.choices(indices, k=rng.randint(3, 6))
-            paragraphs.append("<p>" + " ".join(self.sentences[i] for i in picked) + "</p>")
-            words += sum(self.words[i] for i in picked)
-        # A newline between paragraphs keeps their words apart once tags are stripped.
-        return "\n".join(paragraphs), words
+            # The picks of rng.choices(range(size), k=...), without building a range and a list per call.
+            picked = [int(random() * size) for _ in range(randint(3, 6))]
+            paragraphs.append("<p>" + " ".join([sentences[i] for i in picked]) + "</p>")
+            picks += picked
+            words += sum([counts[i] for i in picked])
+        # A newline between paragraphs keeps their words apart once tags are stripped; in the plain
+        # text, tags and newlines collapse into the single spaces of this join.
+        return "\n".join(paragraphs), words, " ".join([plain[i] for i in picks])
 
 
 def _cumulative(weights):
@@ -280,7 +302,9 @@ def _compose_chunk(seed, index, size, now, author_count, region_count, topic_cou
     """The content of one chunk of articles as plain tuples, touching no database.
 
     Each chunk has its own random stream, so chunks can be written in another
-    process and the archive still depends only on the seed.
+    process and the archive still depends only on the seed. A tuple holds the
+    values of ARTICLE_FIELDS (with the slug before it is made unique), then the
+    indices of its authors, regions and topics, then the body's plain text.
     """
     rng = random.Random(f"{seed}:{index}")
     writer, pool = _Writer(rng), _pool(seed)
@@ -290,23 +314,24 @@ def _compose_chunk(seed, index, size, now, author_count, region_count, topic_cou
     composed = []
     for _ in range(size):
         headline = writer.headline()
-        body, words = pool.body(rng, rng.randint(TARGET_WORDS - 150, TARGET_WORDS + 150))
+        body, words, plain = pool.body(rng, rng.randint(TARGET_WORDS - 150, TARGET_WORDS + 150))
         standfirst = writer.sentence() if rng.random() < 0.95 else ""
         composed.append(
             (
                 headline,
+                text.ascii_slug(headline, max_length=SLUG_MAX_LENGTH - 6, fallback_prefix="article"),
                 standfirst,
                 body,
                 *_state(rng, now),
-                # What Article.save() would fill in; bulk_create does not call it.
+                # What Article.save() would fill in; the bulk insert does not call it.
                 text.excerpt(standfirst or body),
                 text.minutes_for_words(words),
                 _distinct(rng, authors, author_weights, _byline_count(rng)),
                 _distinct(rng, regions, region_weights, rng.randint(2, 4)),
                 _distinct(rng, topics, topic_weights, rng.randint(2, 4)),
-                # What the SQLite search index's insert trigger would compute from the body, worked out here,
-                # in the composing process, instead of in the writing one (see `_known_plain_texts`).
-                search.plain_text(body) if sqlite else None,
+                # What the SQLite search index's insert trigger would compute from the body, known here
+                # for the price of a join (see `_Pool` and `_known_plain_texts`).
+                plain if sqlite else None,
             )
         )
     return composed
@@ -360,8 +385,7 @@ def generate_archive(
         taken = set(Article.objects.values_list("slug", flat=True))
         next_suffix = {}
 
-        def unique_slug(headline):
-            base = text.ascii_slug(headline, max_length=SLUG_MAX_LENGTH - 6, fallback_prefix="article")
+        def unique_slug(base):
             slug = base
             while slug in taken:
                 suffix = next_suffix.get(base, 2)
@@ -370,6 +394,7 @@ def generate_archive(
             taken.add(slug)
             return slug
 
+        insert_articles = _article_inserter(ARTICLE_FIELDS)
         insert_bylines = _row_inserter(Byline, "article_id", "author_id", "position")
         insert_regions = _row_inserter(TaggedRegion, "content_object_id", "tag_id")
         insert_topics = _row_inserter(TaggedTopic, "content_object_id", "tag_id")
@@ -388,42 +413,27 @@ def generate_archive(
             )
             for index, start in enumerate(range(0, articles, CHUNK_SIZE))
         ]
-        known_plain_texts = {}
+        live = Article.Status.PUBLISHED
         for composed in _composed_chunks(jobs, parallel=parallel):
-            known_plain_texts.clear()
-            known_plain_texts.update((row[2], row[-1]) for row in composed if row[-1] is not None)
-            batch = []
-            for headline, standfirst, body, status, publish_at, embargo_ends_at, first_published_at, *rest in composed:
-                excerpt, reading_minutes = rest[0], rest[1]
+            rows = []
+            for headline, base_slug, *values in composed:
+                status, publish_at, embargo_ends_at = values[2:5]
                 summary.by_status[status] = summary.by_status.get(status, 0) + 1
-                if status == Article.Status.PUBLISHED and publish_at <= now and not embargo_ends_at:
+                if status == live and publish_at <= now and not embargo_ends_at:
                     summary.live += 1
-                batch.append(
-                    Article(
-                        headline=headline,
-                        slug=unique_slug(headline),
-                        standfirst=standfirst,
-                        body=body,
-                        status=status,
-                        publish_at=publish_at,
-                        embargo_ends_at=embargo_ends_at,
-                        first_published_at=first_published_at,
-                        excerpt=excerpt,
-                        reading_minutes=reading_minutes,
-                    )
-                )
-            with _known_plain_texts(known_plain_texts):
-                Article.objects.bulk_create(batch)
+                rows.append((headline, unique_slug(base_slug), *values[: len(ARTICLE_FIELDS) - 2]))
+            with _known_plain_texts({row[3]: row[-1] for row in composed if row[-1] is not None}):
+                pks = insert_articles(rows)
             bylines, regions, topics = [], [], []
-            for article, (*_, authors, article_regions, article_topics, _plain) in zip(batch, composed, strict=True):
+            for pk, (*_, authors, article_regions, article_topics, _plain) in zip(pks, composed, strict=True):
                 for position, author in enumerate(authors):
-                    bylines.append((article.pk, author_pks[author], position))
-                regions.extend((article.pk, region_pks[region]) for region in article_regions)
-                topics.extend((article.pk, topic_pks[topic]) for topic in article_topics)
+                    bylines.append((pk, author_pks[author], position))
+                regions.extend((pk, region_pks[region]) for region in article_regions)
+                topics.extend((pk, topic_pks[topic]) for topic in article_topics)
             insert_bylines(bylines)
             insert_regions(regions)
             insert_topics(topics)
-            summary.articles += len(batch)
+            summary.articles += len(rows)
             summary.bylines += len(bylines)
             summary.tag_links += len(regions) + len(topics)
             if progress:
@@ -434,6 +444,71 @@ def generate_archive(
     summary.authors, summary.regions, summary.topics = len(author_pks), len(region_pks), len(topic_pks)
     summary.seconds = time.monotonic() - started
     return summary
+
+
+def _article_inserter(attnames):
+    """A function that inserts articles given as tuples of `attnames` values and returns their pks.
+
+    The values must be what Article.save() would store: bodies are not sanitised
+    again (the composer's are already clean, see `_Pool`), and every other column
+    gets its default, as in a new Article. On SQLite, rows go in with their ids
+    (taken in order: the write transaction keeps other writers out) many to a
+    statement; elsewhere through bulk_create, which reads the ids back.
+    """
+    if connection.vendor != "sqlite":
+
+        def bulk_create(rows):
+            batch = [Article(**dict(zip(attnames, row, strict=True))) for row in rows]
+            Article.objects.bulk_create(batch)
+            return [article.pk for article in batch]
+
+        return bulk_create
+
+    meta, quote = Article._meta, connection.ops.quote_name
+    given = [meta.get_field(name) for name in attnames]
+    others = [field for field in meta.local_concrete_fields if not field.primary_key and field not in given]
+    timestamps = [
+        (position, field.get_db_prep_save)
+        for position, field in enumerate(given)
+        if field.get_internal_type() == "DateTimeField"
+    ]
+    table, width = meta.db_table, 1 + len(given) + len(others)
+    columns = ", ".join(quote(field.column) for field in [meta.pk, *given, *others])
+    row_placeholders = "(" + ", ".join(["%s"] * width) + ")"
+    # Many rows a statement, not one: the search index's insert trigger writes an FTS5 table, which
+    # flushes its pending terms into a new segment at every statement, and merging a segment per
+    # article would cost several times the inserts themselves.
+    per_statement = connection.connection.getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER) // width
+    with connection.cursor() as cursor:
+        # The next id AUTOINCREMENT would give: past the highest id ever used, even if since deleted.
+        cursor.execute(f"SELECT MAX({quote(meta.pk.column)}) FROM {quote(table)}")
+        (highest,) = cursor.fetchone()
+        cursor.execute("SELECT MAX(seq) FROM sqlite_sequence WHERE name = %s", [table])
+        (sequence,) = cursor.fetchone()
+    next_pk = max(highest or 0, sequence or 0) + 1
+
+    def insert(rows):
+        nonlocal next_pk
+        blank = Article()
+        defaults = [field.get_db_prep_save(field.pre_save(blank, add=True), connection) for field in others]
+        pks = range(next_pk, next_pk + len(rows))
+        params = []
+        for pk, row in zip(pks, rows, strict=True):
+            row = [pk, *row, *defaults]
+            for position, prepare in timestamps:
+                row[1 + position] = prepare(row[1 + position], connection)
+            params += row
+        with connection.cursor() as cursor:
+            for start in range(0, len(rows), per_statement):
+                count = min(per_statement, len(rows) - start)
+                cursor.execute(
+                    f"INSERT INTO {quote(table)} ({columns}) VALUES {', '.join([row_placeholders] * count)}",
+                    params[start * width : (start + count) * width],
+                )
+        next_pk += len(rows)
+        return pks
+
+    return insert
 
 
 def _row_inserter(model, *attnames):
