@@ -122,6 +122,8 @@ CHUNK_SIZE = 2000
 # What the sentences of the pool are made of (see `_Pool`).
 PLAIN_PROSE = re.compile(r"[A-Za-z0-9][A-Za-z0-9 ,.'-]*[A-Za-z0-9.]")
 PARALLEL_FROM = 10_000
+# Articles per INSERT statement on SQLite (fewer if its limit on parameters is lower).
+ROWS_PER_STATEMENT = 1000
 # The article columns the composer fills; every other column gets its default.
 ARTICLE_FIELDS = (
     "headline", "slug", "standfirst", "body", "status", "publish_at", "embargo_ends_at", "first_published_at",
@@ -329,9 +331,9 @@ def _compose_chunk(seed, index, size, now, author_count, region_count, topic_cou
                 _distinct(rng, authors, author_weights, _byline_count(rng)),
                 _distinct(rng, regions, region_weights, rng.randint(2, 4)),
                 _distinct(rng, topics, topic_weights, rng.randint(2, 4)),
-                # What the SQLite search index's insert trigger would compute from the body, known here
-                # for the price of a join (see `_Pool` and `_known_plain_texts`).
-                plain if sqlite else None,
+                # What the SQLite search index's insert trigger computes from the three texts, worked out
+                # here (the body's for the price of a join, see `_Pool`) instead of in the writing process.
+                (search.plain_text(headline), search.plain_text(standfirst), plain) if sqlite else None,
             )
         )
     return composed
@@ -422,7 +424,11 @@ def generate_archive(
                 if status == live and publish_at <= now and not embargo_ends_at:
                     summary.live += 1
                 rows.append((headline, unique_slug(base_slug), *values[: len(ARTICLE_FIELDS) - 2]))
-            with _known_plain_texts({row[3]: row[-1] for row in composed if row[-1] is not None}):
+            known = {}
+            for headline, _slug, standfirst, body, *_, plain in composed:
+                if plain is not None:
+                    known[headline], known[standfirst], known[body] = plain
+            with _known_plain_texts(known):
                 pks = insert_articles(rows)
             bylines, regions, topics = [], [], []
             for pk, (*_, authors, article_regions, article_topics, _plain) in zip(pks, composed, strict=True):
@@ -467,18 +473,18 @@ def _article_inserter(attnames):
     meta, quote = Article._meta, connection.ops.quote_name
     given = [meta.get_field(name) for name in attnames]
     others = [field for field in meta.local_concrete_fields if not field.primary_key and field not in given]
-    timestamps = [
-        (position, field.get_db_prep_save)
-        for position, field in enumerate(given)
-        if field.get_internal_type() == "DateTimeField"
-    ]
+    # Aware datetimes, so the backend's adapter alone gives what the field would store.
+    timestamps = [position for position, field in enumerate(given) if field.get_internal_type() == "DateTimeField"]
+    adapt = connection.ops.adapt_datetimefield_value
     table, width = meta.db_table, 1 + len(given) + len(others)
     columns = ", ".join(quote(field.column) for field in [meta.pk, *given, *others])
     row_placeholders = "(" + ", ".join(["%s"] * width) + ")"
     # Many rows a statement, not one: the search index's insert trigger writes an FTS5 table, which
     # flushes its pending terms into a new segment at every statement, and merging a segment per
     # article would cost several times the inserts themselves.
-    per_statement = connection.connection.getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER) // width
+    per_statement = min(
+        ROWS_PER_STATEMENT, connection.connection.getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER) // width
+    )
     with connection.cursor() as cursor:
         # The next id AUTOINCREMENT would give: past the highest id ever used, even if since deleted.
         cursor.execute(f"SELECT MAX({quote(meta.pk.column)}) FROM {quote(table)}")
@@ -495,8 +501,8 @@ def _article_inserter(attnames):
         params = []
         for pk, row in zip(pks, rows, strict=True):
             row = [pk, *row, *defaults]
-            for position, prepare in timestamps:
-                row[1 + position] = prepare(row[1 + position], connection)
+            for position in timestamps:
+                row[1 + position] = adapt(row[1 + position])
             params += row
         with connection.cursor() as cursor:
             for start in range(0, len(rows), per_statement):
