@@ -17,6 +17,7 @@ from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import timedelta
+from itertools import islice
 from multiprocessing import get_context
 
 import django
@@ -347,15 +348,14 @@ def _composed_chunks(jobs, *, parallel):
         return
     # "spawn" gives the helper a fresh interpreter that never shares this one's database connection.
     with ProcessPoolExecutor(max_workers=1, mp_context=get_context("spawn"), initializer=django.setup) as executor:
-        pending = deque()
-        jobs = iter(jobs)
-        for job in jobs:
-            pending.append(executor.submit(_compose_chunk, *job))
-            if len(pending) >= 3:
-                break
+        first, *rest = jobs
+        rest = iter(rest)
+        pending = deque(executor.submit(_compose_chunk, *job) for job in islice(rest, 3))
+        # The helper takes a second or two to start: this process composes the first chunk meanwhile.
+        yield _compose_chunk(*first)
         while pending:
             chunk = pending.popleft().result()
-            job = next(jobs, None)
+            job = next(rest, None)
             if job is not None:
                 pending.append(executor.submit(_compose_chunk, *job))
             yield chunk
@@ -397,9 +397,9 @@ def generate_archive(
             return slug
 
         insert_articles = _article_inserter(ARTICLE_FIELDS)
-        insert_bylines = _row_inserter(Byline, "article_id", "author_id", "position")
-        insert_regions = _row_inserter(TaggedRegion, "content_object_id", "tag_id")
-        insert_topics = _row_inserter(TaggedTopic, "content_object_id", "tag_id")
+        insert_bylines = _through_inserter(Byline, "article_id", "author_id", "position")
+        insert_regions = _through_inserter(TaggedRegion, "content_object_id", "tag_id")
+        insert_topics = _through_inserter(TaggedTopic, "content_object_id", "tag_id")
         _sqlite_bulk_load_pragmas()
         sqlite = connection.vendor == "sqlite"
         jobs = [
@@ -474,22 +474,17 @@ def _article_inserter(attnames):
     given = [meta.get_field(name) for name in attnames]
     others = [field for field in meta.local_concrete_fields if not field.primary_key and field not in given]
     # Aware datetimes, so the backend's adapter alone gives what the field would store.
-    timestamps = [position for position, field in enumerate(given) if field.get_internal_type() == "DateTimeField"]
+    timestamps = [1 + position for position, field in enumerate(given) if field.get_internal_type() == "DateTimeField"]
     adapt = connection.ops.adapt_datetimefield_value
-    table, width = meta.db_table, 1 + len(given) + len(others)
-    columns = ", ".join(quote(field.column) for field in [meta.pk, *given, *others])
-    row_placeholders = "(" + ", ".join(["%s"] * width) + ")"
-    # Many rows a statement, not one: the search index's insert trigger writes an FTS5 table, which
-    # flushes its pending terms into a new segment at every statement, and merging a segment per
-    # article would cost several times the inserts themselves.
-    per_statement = min(
-        ROWS_PER_STATEMENT, connection.connection.getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER) // width
-    )
+    # Many rows a statement matter most here: the search index's insert trigger writes an FTS5 table,
+    # which flushes its pending terms into a new segment at every statement, and merging a segment
+    # per article costs several times the inserts themselves.
+    insert_rows = _row_inserter(meta.db_table, [field.column for field in [meta.pk, *given, *others]])
     with connection.cursor() as cursor:
         # The next id AUTOINCREMENT would give: past the highest id ever used, even if since deleted.
-        cursor.execute(f"SELECT MAX({quote(meta.pk.column)}) FROM {quote(table)}")
+        cursor.execute(f"SELECT MAX({quote(meta.pk.column)}) FROM {quote(meta.db_table)}")
         (highest,) = cursor.fetchone()
-        cursor.execute("SELECT MAX(seq) FROM sqlite_sequence WHERE name = %s", [table])
+        cursor.execute("SELECT MAX(seq) FROM sqlite_sequence WHERE name = %s", [meta.db_table])
         (sequence,) = cursor.fetchone()
     next_pk = max(highest or 0, sequence or 0) + 1
 
@@ -498,41 +493,55 @@ def _article_inserter(attnames):
         blank = Article()
         defaults = [field.get_db_prep_save(field.pre_save(blank, add=True), connection) for field in others]
         pks = range(next_pk, next_pk + len(rows))
-        params = []
+        values = []
         for pk, row in zip(pks, rows, strict=True):
             row = [pk, *row, *defaults]
             for position in timestamps:
-                row[1 + position] = adapt(row[1 + position])
-            params += row
-        with connection.cursor() as cursor:
-            for start in range(0, len(rows), per_statement):
-                count = min(per_statement, len(rows) - start)
-                cursor.execute(
-                    f"INSERT INTO {quote(table)} ({columns}) VALUES {', '.join([row_placeholders] * count)}",
-                    params[start * width : (start + count) * width],
-                )
+                row[position] = adapt(row[position])
+            values.append(row)
+        insert_rows(values)
         next_pk += len(rows)
         return pks
 
     return insert
 
 
-def _row_inserter(model, *attnames):
-    """Insert rows of a small through model as plain tuples, in one executemany.
+def _through_inserter(model, *attnames):
+    """Insert rows of a small through model given as plain tuples of `attnames` values.
 
     Hundreds of thousands of three-column rows: building a model instance and
     an INSERT statement for each costs most of the archive's time, and these
     rows have no defaults, save() logic or signals to honour.
     """
+    return _row_inserter(model._meta.db_table, [model._meta.get_field(name).column for name in attnames])
+
+
+def _row_inserter(table, columns):
+    """A function that inserts rows (tuples of values for `columns`) into `table`.
+
+    On SQLite many rows a statement: its executemany runs one statement per row,
+    which takes about twice as long. Elsewhere one executemany.
+    """
     quote = connection.ops.quote_name
-    columns = ", ".join(quote(model._meta.get_field(name).column) for name in attnames)
-    placeholders = ", ".join(["%s"] * len(attnames))
-    sql = f"INSERT INTO {quote(model._meta.db_table)} ({columns}) VALUES ({placeholders})"
+    head = f"INSERT INTO {quote(table)} ({', '.join(quote(column) for column in columns)}) VALUES "
+    placeholders = "(" + ", ".join(["%s"] * len(columns)) + ")"
+    if connection.vendor != "sqlite":
+
+        def executemany(rows):
+            if rows:
+                with connection.cursor() as cursor:
+                    cursor.executemany(head + placeholders, rows)
+
+        return executemany
+
+    parameters = connection.connection.getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER)
+    per_statement = min(ROWS_PER_STATEMENT, parameters // len(columns))
 
     def insert(rows):
-        if rows:
-            with connection.cursor() as cursor:
-                cursor.executemany(sql, rows)
+        with connection.cursor() as cursor:
+            for start in range(0, len(rows), per_statement):
+                part = rows[start : start + per_statement]
+                cursor.execute(head + ", ".join([placeholders] * len(part)), [value for row in part for value in row])
 
     return insert
 
