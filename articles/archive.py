@@ -123,6 +123,8 @@ CHUNK_SIZE = 2000
 # What the sentences of the pool are made of (see `_Pool`).
 PLAIN_PROSE = re.compile(r"[A-Za-z0-9][A-Za-z0-9 ,.'-]*[A-Za-z0-9.]")
 PARALLEL_FROM = 10_000
+# The trigger of migration 0008_sqlite_search_table that indexes each inserted article for search.
+SEARCH_INSERT_TRIGGER = f"{search.SQLITE_SEARCH_TABLE}_insert"
 # Articles per INSERT statement on SQLite (fewer if its limit on parameters is lower).
 ROWS_PER_STATEMENT = 1000
 # The article columns the composer fills; every other column gets its default.
@@ -301,13 +303,13 @@ def _pool(seed):
     return _pools[seed]
 
 
-def _compose_chunk(seed, index, size, now, author_count, region_count, topic_count, sqlite):
+def _compose_chunk(seed, index, size, now, author_count, region_count, topic_count, plain_texts):
     """The content of one chunk of articles as plain tuples, touching no database.
 
     Each chunk has its own random stream, so chunks can be written in another
     process and the archive still depends only on the seed. A tuple holds the
     values of ARTICLE_FIELDS (with the slug before it is made unique), then the
-    indices of its authors, regions and topics, then the body's plain text.
+    indices of its authors, regions and topics, then (with `plain_texts`) the search index's plain texts.
     """
     rng = random.Random(f"{seed}:{index}")
     writer, pool = _Writer(rng), _pool(seed)
@@ -332,9 +334,9 @@ def _compose_chunk(seed, index, size, now, author_count, region_count, topic_cou
                 _distinct(rng, authors, author_weights, _byline_count(rng)),
                 _distinct(rng, regions, region_weights, rng.randint(2, 4)),
                 _distinct(rng, topics, topic_weights, rng.randint(2, 4)),
-                # What the SQLite search index's insert trigger computes from the three texts, worked out
-                # here (the body's for the price of a join, see `_Pool`) instead of in the writing process.
-                (search.plain_text(headline), search.plain_text(standfirst), plain) if sqlite else None,
+                # What the SQLite search index stores for the three texts (the body's for the price of a
+                # join, see `_Pool`), written by the writer instead of by the index's insert trigger.
+                (search.plain_text(headline), search.plain_text(standfirst), plain) if plain_texts else None,
             )
         )
     return composed
@@ -401,49 +403,47 @@ def generate_archive(
         insert_regions = _through_inserter(TaggedRegion, "content_object_id", "tag_id")
         insert_topics = _through_inserter(TaggedTopic, "content_object_id", "tag_id")
         _sqlite_bulk_load_pragmas()
-        sqlite = connection.vendor == "sqlite"
-        jobs = [
-            (
-                seed,
-                index,
-                min(CHUNK_SIZE, articles - start),
-                now,
-                len(author_pks),
-                len(region_pks),
-                len(topic_pks),
-                sqlite,
-            )
-            for index, start in enumerate(range(0, articles, CHUNK_SIZE))
-        ]
-        live = Article.Status.PUBLISHED
-        for composed in _composed_chunks(jobs, parallel=parallel):
-            rows = []
-            for headline, base_slug, *values in composed:
-                status, publish_at, embargo_ends_at = values[2:5]
-                summary.by_status[status] = summary.by_status.get(status, 0) + 1
-                if status == live and publish_at <= now and not embargo_ends_at:
-                    summary.live += 1
-                rows.append((headline, unique_slug(base_slug), *values[: len(ARTICLE_FIELDS) - 2]))
-            known = {}
-            for headline, _slug, standfirst, body, *_, plain in composed:
-                if plain is not None:
-                    known[headline], known[standfirst], known[body] = plain
-            with _known_plain_texts(known):
+        with _search_index_written_here() as insert_index_rows:
+            index_here = insert_index_rows is not None
+            jobs = [
+                (
+                    seed,
+                    index,
+                    min(CHUNK_SIZE, articles - start),
+                    now,
+                    len(author_pks),
+                    len(region_pks),
+                    len(topic_pks),
+                    index_here,
+                )
+                for index, start in enumerate(range(0, articles, CHUNK_SIZE))
+            ]
+            live = Article.Status.PUBLISHED
+            for composed in _composed_chunks(jobs, parallel=parallel):
+                rows = []
+                for headline, base_slug, *values in composed:
+                    status, publish_at, embargo_ends_at = values[2:5]
+                    summary.by_status[status] = summary.by_status.get(status, 0) + 1
+                    if status == live and publish_at <= now and not embargo_ends_at:
+                        summary.live += 1
+                    rows.append((headline, unique_slug(base_slug), *values[: len(ARTICLE_FIELDS) - 2]))
                 pks = insert_articles(rows)
-            bylines, regions, topics = [], [], []
-            for pk, (*_, authors, article_regions, article_topics, _plain) in zip(pks, composed, strict=True):
-                for position, author in enumerate(authors):
-                    bylines.append((pk, author_pks[author], position))
-                regions.extend((pk, region_pks[region]) for region in article_regions)
-                topics.extend((pk, topic_pks[topic]) for topic in article_topics)
-            insert_bylines(bylines)
-            insert_regions(regions)
-            insert_topics(topics)
-            summary.articles += len(rows)
-            summary.bylines += len(bylines)
-            summary.tag_links += len(regions) + len(topics)
-            if progress:
-                progress(summary.articles, articles)
+                if index_here:
+                    insert_index_rows([(pk, *row[-1]) for pk, row in zip(pks, composed, strict=True)])
+                bylines, regions, topics = [], [], []
+                for pk, (*_, authors, article_regions, article_topics, _plain) in zip(pks, composed, strict=True):
+                    for position, author in enumerate(authors):
+                        bylines.append((pk, author_pks[author], position))
+                    regions.extend((pk, region_pks[region]) for region in article_regions)
+                    topics.extend((pk, topic_pks[topic]) for topic in article_topics)
+                insert_bylines(bylines)
+                insert_regions(regions)
+                insert_topics(topics)
+                summary.articles += len(rows)
+                summary.bylines += len(bylines)
+                summary.tag_links += len(regions) + len(topics)
+                if progress:
+                    progress(summary.articles, articles)
         # Bulk inserts of through rows send no signals: invalidate reader pages explicitly.
         page_cache.content_changed()
 
@@ -547,28 +547,31 @@ def _row_inserter(table, columns):
 
 
 @contextmanager
-def _known_plain_texts(known):
-    """On SQLite, let the search index's insert trigger take the plain text of bodies from `known`.
+def _search_index_written_here():
+    """On SQLite, write the search index's rows here rather than through its insert trigger.
 
-    The trigger calls `search.plain_text()` on every inserted headline, standfirst and body; on
-    generated bodies that is most of the writing process's time. The values in `known` are that same
-    function's results, computed while composing, so the index stores exactly what it would have;
-    anything not in `known` is computed as usual.
+    Yields a row inserter for the FTS table (rowid, then the plain texts of headline,
+    standfirst and body), or None where the trigger does not exist. The trigger calls
+    `search.plain_text()` from SQLite three times per article, which costs more than
+    the inserts; the composer has these texts already (see `_Pool`). The trigger is
+    dropped inside the transaction and created again from its own stored definition;
+    if anything fails on the way, the transaction's rollback restores it.
     """
-    if connection.vendor != "sqlite" or not known:
-        yield
+    found = None
+    if connection.vendor == "sqlite":
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = %s", [SEARCH_INSERT_TRIGGER]
+            )
+            found = cursor.fetchone()
+    if found is None:
+        yield None
         return
-
-    def plain_text(value):
-        found = known.get(value)
-        return found if found is not None else search.plain_text(value)
-
-    raw = connection.connection
-    raw.create_function(search.PLAIN_TEXT_FUNCTION, 1, plain_text, deterministic=True)
-    try:
-        yield
-    finally:
-        raw.create_function(search.PLAIN_TEXT_FUNCTION, 1, search.plain_text, deterministic=True)
+    with connection.cursor() as cursor:
+        cursor.execute(f"DROP TRIGGER {connection.ops.quote_name(SEARCH_INSERT_TRIGGER)}")
+    yield _row_inserter(search.SQLITE_SEARCH_TABLE, ["rowid", "headline", "standfirst", "body"])
+    with connection.cursor() as cursor:
+        cursor.execute(found[0])
 
 
 def _sqlite_bulk_load_pragmas():
