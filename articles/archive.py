@@ -575,10 +575,15 @@ def _search_index_written_here():
 
 
 def _sqlite_bulk_load_pragmas():
-    """A bigger page cache for this connection: the transaction touches hundreds of megabytes."""
+    """A big page cache for this connection: the transaction touches about 13 KB per article.
+
+    The indexes on slug and publish time take rows in random order; once the cache is
+    full, their pages are written out and read back again and again (100,000 articles
+    took half as long again with a 256 MiB cache as with this one).
+    """
     if connection.vendor == "sqlite":
         with connection.cursor() as cursor:
-            cursor.execute("PRAGMA cache_size = -262144")  # 256 MiB, in KiB
+            cursor.execute("PRAGMA cache_size = -1048576")  # 1 GiB, in KiB; a limit, not an allocation
 
 
 def _byline_count(rng):
