@@ -476,9 +476,6 @@ def _article_inserter(attnames):
     # Aware datetimes, so the backend's adapter alone gives what the field would store.
     timestamps = [1 + position for position, field in enumerate(given) if field.get_internal_type() == "DateTimeField"]
     adapt = connection.ops.adapt_datetimefield_value
-    # Many rows a statement matter most here: the search index's insert trigger writes an FTS5 table,
-    # which flushes its pending terms into a new segment at every statement, and merging a segment
-    # per article costs several times the inserts themselves.
     insert_rows = _row_inserter(meta.db_table, [field.column for field in [meta.pk, *given, *others]])
     with connection.cursor() as cursor:
         # The next id AUTOINCREMENT would give: past the highest id ever used, even if since deleted.
@@ -520,7 +517,9 @@ def _row_inserter(table, columns):
     """A function that inserts rows (tuples of values for `columns`) into `table`.
 
     On SQLite many rows a statement: its executemany runs one statement per row,
-    which takes about twice as long. Elsewhere one executemany.
+    which takes about twice as long, and with a trigger writing an FTS5 table (as
+    the search index's did) each statement flushes a new index segment to merge.
+    Elsewhere one executemany.
     """
     quote = connection.ops.quote_name
     head = f"INSERT INTO {quote(table)} ({', '.join(quote(column) for column in columns)}) VALUES "
