@@ -155,7 +155,9 @@ def test_admin_article_list_runs_a_constant_number_of_queries(client, archive, r
 
 
 @pytest.mark.sqlite
-@pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite's query plan; PostgreSQL plans small tables differently")
+@pytest.mark.skipif(
+    connection.vendor != "sqlite", reason="SQLite's query plan; PostgreSQL plans small tables differently"
+)
 def test_admin_article_list_reads_its_first_page_from_the_order_index(client, archive):
     """On SQLite: the newest articles come straight off an index, with no sort of the whole archive."""
     client.force_login(make_user("Editor"))
