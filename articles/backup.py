@@ -30,6 +30,8 @@ from .exceptions import BackupError
 
 ARCHIVE_FORMAT = "newsroom-site-backup"
 ARCHIVE_VERSION = 1
+# Django's JSON with times to the microsecond (articles/serializers.py, registered in settings).
+BACKUP_FORMAT = "json-exact"
 # Groups may already exist in a freshly migrated database, so they are matched by name.
 BY_NATURAL_KEY = ["auth.group"]
 # Everything else keeps its primary key, so history (which stores keys) stays exact.
@@ -65,7 +67,7 @@ def _dump(labels, *, natural_primary):
         *labels,
         natural_foreign=True,
         natural_primary=natural_primary,
-        format="json",
+        format=BACKUP_FORMAT,
         stdout=output,
         verbosity=0,
     )

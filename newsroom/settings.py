@@ -127,6 +127,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# Backups serialise rows as JSON with times to the microsecond (articles/serializers.py).
+SERIALIZATION_MODULES = {"json-exact": "articles.serializers"}
+
 # Cache: local memory unless REDIS_URL is set.
 REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:

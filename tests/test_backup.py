@@ -1,5 +1,6 @@
 import json
 import zipfile
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -219,3 +220,17 @@ def test_content_types_are_not_dumped_but_referenced_by_name():
     assert "contenttypes.contenttype" not in models and "auth.permission" not in models
     assert {"articles.article", "articles.byline", "articles.taggedregion", "reversion.version", "auth.user"} <= models
     assert ContentType.objects.exists()
+
+
+def test_times_survive_a_round_trip_to_the_microsecond(tmp_path, media_root):
+    build_site()
+    # Django's own JSON keeps milliseconds: 12:00:00.000123 would come back as 12:00:00.
+    exact = datetime(2026, 3, 1, 12, 0, 0, 123, tzinfo=UTC)
+    Article.objects.update(created_at=exact)
+    archive = tmp_path / "site.zip"
+    call_command("backup_site", str(archive), "--with-media", verbosity=0)
+    before = snapshot()
+    empty_the_site(media_root)
+    call_command("restore_site", str(archive), verbosity=0)
+    assert set(Article.objects.values_list("created_at", flat=True)) == {exact}
+    assert snapshot() == before
