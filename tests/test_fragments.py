@@ -1,4 +1,4 @@
-"""Rendered cards and article parts are kept once per content generation, and are never stale."""
+"""Rendered cards, article parts and feeds are kept once per content generation, and are never stale."""
 
 from datetime import timedelta
 
@@ -33,7 +33,8 @@ def story():
 
 
 def reader_pages(article):
-    return ["/", "/region/pimlico/", "/topic/culture/", "/author/nadia-okafor/", article.get_absolute_url()]
+    pages = ["/", "/region/pimlico/", "/topic/culture/", "/author/nadia-okafor/", article.get_absolute_url()]
+    return [*pages, "/feed/", "/region/pimlico/feed/atom/"]
 
 
 def test_a_warm_reader_page_runs_no_sql(client, story, django_assert_num_queries):
