@@ -36,7 +36,7 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 
-from tooling import PROJECT_DIR, PYTHON, ensure_wrk, free_port, manage
+from tooling import PROJECT_DIR, PYTHON, child_json, ensure_wrk, free_port, manage
 
 DEFAULT_DATABASE = "postgres://postgres@127.0.0.1:5432/newsroom_load"
 DEFAULT_REDIS = "redis://127.0.0.1:6379/7"
@@ -466,18 +466,7 @@ def main():
     if total < MIN_ARTICLES:
         log(f"{total:,} articles; adding {MIN_ARTICLES - total:,} with generate_archive")
         manage(env, "generate_archive", "--articles", str(MIN_ARTICLES - total), "--seed", "6")
-    picked = json.loads(
-        subprocess.run(
-            [PYTHON, str(Path(__file__).resolve()), "--pick-paths"],
-            cwd=PROJECT_DIR,
-            env=env,
-            capture_output=True,
-            text=True,
-            check=True,
-        )
-        .stdout.strip()
-        .splitlines()[-1]
-    )
+    picked = child_json(Path(__file__).resolve(), "--pick-paths", env)
     paths_file = workdir / "paths.txt"
     paths_file.write_text("\n".join(mixed_paths(picked["paths"])) + "\n")
     script = workdir / "mix.lua"

@@ -33,7 +33,7 @@ import urllib.request
 from datetime import UTC, datetime
 from pathlib import Path
 
-from tooling import PROJECT_DIR, PYTHON, ensure_wrk, free_port, manage
+from tooling import PROJECT_DIR, PYTHON, child_json, ensure_wrk, free_port, manage
 
 DEFAULT_SIZES = (1_000, 100_000)
 FLOOR_PATH = "/bench/floor/"
@@ -548,18 +548,7 @@ def main():
             output = manage(env, "generate_archive", "--articles", str(size), "--seed", str(args.seed), capture=True)
             seconds = float(re.search(r"in ([\d.]+) s\.", output).group(1))
             log(output.strip().splitlines()[-1])
-            meta = json.loads(
-                subprocess.run(
-                    [PYTHON, str(Path(__file__).resolve()), "--measure-queries"],
-                    cwd=PROJECT_DIR,
-                    env=env,
-                    capture_output=True,
-                    text=True,
-                    check=True,
-                )
-                .stdout.strip()
-                .splitlines()[-1]
-            )
+            meta = child_json(Path(__file__).resolve(), "--measure-queries", env)
             databases.add(meta["database"])
             result = {"size": size, "generate_seconds": seconds, "meta": meta, "runs": {}, "rss": {}}
             for mode in ("off", "on"):

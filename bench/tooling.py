@@ -1,5 +1,6 @@
 """Helpers shared by the benchmark (run.py) and the load and fault runs (load.py)."""
 
+import json
 import os
 import shutil
 import socket
@@ -34,3 +35,11 @@ def free_port():
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
+
+
+def child_json(script, flag, env):
+    """Run script with flag in a child process (Django set up there) and return the JSON of its last line."""
+    output = subprocess.run(
+        [PYTHON, str(script), flag], cwd=PROJECT_DIR, env=env, capture_output=True, text=True, check=True
+    ).stdout
+    return json.loads(output.strip().splitlines()[-1])
