@@ -1,3 +1,4 @@
+from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 from django.utils.formats import date_format
 
@@ -18,8 +19,8 @@ class DuplicateImportError(ArticleError):
         super().__init__(f"Already imported as “{article.headline}” (/{article.slug}/); nothing changed.")
 
 
-class WorkflowPermissionError(ArticleError):
-    """The user's role does not allow this action on this article; nothing changed (shown as 403)."""
+class WorkflowPermissionError(PermissionDenied):
+    """The user's role does not allow this action on this article; nothing changed (a 403 wherever it is raised)."""
 
 
 class InvalidTransitionError(ArticleError):
@@ -46,10 +47,6 @@ class EditConflictError(ArticleError):
             f"{who} saved this article at {when}, after you opened it. Your changes were not saved and their "
             "version is untouched: copy what you need from this form, then reload the page to edit their version."
         )
-
-
-class PreviewLinkError(ArticleError):
-    """A preview link that cannot be shown: tampered, unknown, expired or revoked."""
 
 
 class BackupError(Exception):

@@ -5,8 +5,6 @@ the rules here ask for the permissions those groups carry, so a superuser or a
 custom group with the same permissions behaves the same way.
 """
 
-from dataclasses import dataclass
-
 from django.db.models import Q
 
 from .models import Article, Byline
@@ -112,51 +110,3 @@ def can_edit(user, article):
     if not (user and user.is_active and user.has_perm("articles.change_article")):
         return False
     return article.status == Article.Status.DRAFT and owns(user, article)
-
-
-@dataclass(frozen=True)
-class Transition:
-    name: str
-    label: str
-    target: str
-    needs_comment: bool = False
-
-
-SUBMIT = Transition("submit", "Submit for review", Article.Status.IN_REVIEW)
-REQUEST_CHANGES = Transition("request_changes", "Request changes", Article.Status.DRAFT, needs_comment=True)
-PUBLISH = Transition("publish", "Publish", Article.Status.PUBLISHED)
-UNPUBLISH = Transition("unpublish", "Unpublish", Article.Status.UNPUBLISHED)
-TRANSITIONS = {transition.name: transition for transition in (SUBMIT, REQUEST_CHANGES, PUBLISH, UNPUBLISH)}
-
-
-def state_allows(transition, article):
-    """Whether the article's current state is one this transition starts from."""
-    status = article.status
-    if transition is SUBMIT:
-        return status == Article.Status.DRAFT
-    if transition is REQUEST_CHANGES:
-        return status == Article.Status.IN_REVIEW
-    if transition is PUBLISH:
-        # Straight from draft is allowed for editors; a scheduled article may be rescheduled.
-        return status in {Article.Status.DRAFT, Article.Status.IN_REVIEW, Article.Status.UNPUBLISHED} or (
-            status == Article.Status.PUBLISHED and not article.is_live
-        )
-    if transition is UNPUBLISH:
-        return status == Article.Status.PUBLISHED
-    return False
-
-
-def role_allows(transition, user, article):
-    """Whether the user's role allows this transition on this article, whatever its state."""
-    if transition is SUBMIT:
-        return is_editor(user) or (user.has_perm("articles.change_article") and owns(user, article))
-    if transition is REQUEST_CHANGES:
-        return can_review(user)
-    if transition in (PUBLISH, UNPUBLISH):
-        return can_publish(user)
-    return False
-
-
-def allowed_transitions(user, article):
-    """Exactly the transitions this user may take on this article now."""
-    return [t for t in TRANSITIONS.values() if state_allows(t, article) and role_allows(t, user, article)]

@@ -12,11 +12,10 @@ import re
 
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector, SearchVectorField
 from django.db import connection
-from django.db.models import Func, TextField
 from django.db.models.expressions import RawSQL
 
 from . import text
-from .models import Article
+from .models import LIVE, Article
 
 SEARCH_CONFIG = "english"
 MAX_QUERY_LENGTH = 200
@@ -73,16 +72,9 @@ def _postgres_candidates(query):
     return (
         Article.objects.filter(pk__in=newest[:SEARCH_CANDIDATES])
         .annotate(rank=SearchRank(vector, ts_query))
-        .only(*LIVE_FIELDS)
+        .only(*LIVE.fields)
         .order_by()
     )
-
-
-class PlainText(Func):
-    """Text of an HTML column, tags stripped and case folded (a function registered on SQLite)."""
-
-    function = PLAIN_TEXT_FUNCTION
-    output_field = TextField()
 
 
 # Bodies are sanitised on save, so every tag is well formed; a tag becomes a space so
@@ -108,8 +100,6 @@ SQLITE_WEIGHTS = (16.0, 4.0, 1.0)
 # Relevance is ranked among at most this many matches, the most recently added:
 # a word found in nearly every story would otherwise rank the whole archive per request.
 SEARCH_CANDIDATES = 500
-# What `Article.is_live` and the ranking read of each candidate.
-LIVE_FIELDS = ("status", "publish_at", "embargo_ends_at")
 
 
 def fts_query(terms):
@@ -132,7 +122,7 @@ def _fallback_candidates(query):
         return []
     weights = ", ".join(str(weight) for weight in SQLITE_WEIGHTS)
     table = SQLITE_SEARCH_TABLE
-    columns = ", ".join(f"articles_article.{name}" for name in ("id", *LIVE_FIELDS))
+    columns = ", ".join(f"articles_article.{name}" for name in ("id", *LIVE.fields))
     # A virtual table the ORM has no model for: raw() reads it into (deferred) articles.
     return Article.objects.raw(
         f"SELECT {columns}, -candidate.rank AS rank"

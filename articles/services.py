@@ -7,7 +7,7 @@ from django.db import router, transaction
 from django.utils import timezone
 from reversion.models import Revision, Version
 
-from . import roles
+from . import images, roles, workflow
 from .exceptions import (
     ChecklistError,
     DuplicateImportError,
@@ -38,7 +38,7 @@ DERIVED_HEADLINE_LENGTH = 110
 @transaction.atomic
 def article_create(*, headline, user=None, standfirst="", body="", authors=(), regions=(), topics=(), **fields):
     """Create a draft with its bylines and tags."""
-    article = Article.objects.create(
+    article = Article(
         headline=headline,
         standfirst=standfirst,
         body=body,
@@ -47,12 +47,21 @@ def article_create(*, headline, user=None, standfirst="", body="", authors=(), r
         updated_by=user,
         **fields,
     )
+    _save(article)
     article_set_bylines(article=article, authors=authors)
     if regions:
         article.regions.set(list(regions))
     if topics:
         article.topics.set(list(topics))
     return article
+
+
+def _save(article, **kwargs):
+    """Save the article, then make its hero image's renditions when this save stored a new image."""
+    hero_changed = images.hero_image_changed(article, kwargs.get("update_fields"))
+    article.save(**kwargs)
+    if hero_changed:
+        images.refresh_hero_renditions(article)
 
 
 def article_set_bylines(*, article, authors):
@@ -154,24 +163,22 @@ def _refuse_unless(allowed, message):
         raise WorkflowPermissionError(message)
 
 
-def _run_transition(*, transition, article, user, comment="", changes=None, require_checklist=False):
-    """Lock, check role and state, apply, and record one transition."""
+def _run_transition(*, transition, article, user, comment="", changes=None):
+    """Lock, check role, state, comment and checklist as the workflow table says, apply, and record."""
     locked = _lock(article)
     _refuse_unless(
-        roles.role_allows(transition, user, locked),
+        transition.allowed_for(user, locked),
         f"Your role does not allow “{transition.label.lower()}” on this article; nothing changed.",
     )
-    if not roles.state_allows(transition, locked):
+    if not transition.starts_from(locked):
         raise InvalidTransitionError(
             f"“{transition.label}” is not possible while the article is {locked.get_status_display().lower()}; "
             "nothing changed."
         )
     if transition.needs_comment and not comment.strip():
         raise InvalidTransitionError("Say what needs changing: the comment is required.")
-    if require_checklist:
-        missing = locked.missing_for_publication()
-        if missing:
-            raise ChecklistError(missing)
+    if transition.checklist and (missing := locked.missing_for_publication()):
+        raise ChecklistError(missing)
     from_status = locked.status
     locked.status = transition.target
     for field, value in (changes or {}).items():
@@ -192,39 +199,36 @@ def _run_transition(*, transition, article, user, comment="", changes=None, requ
 @transaction.atomic
 def article_submit(*, article: Article, user, comment: str = "") -> Article:
     """Draft → in review. The owner or an editor; the publish checklist must pass."""
-    return _run_transition(transition=roles.SUBMIT, article=article, user=user, comment=comment, require_checklist=True)
+    return _run_transition(transition=workflow.SUBMIT, article=article, user=user, comment=comment)
 
 
 @transaction.atomic
 def article_request_changes(*, article: Article, user, comment: str) -> Article:
     """In review → draft, with the editor's comment."""
-    return _run_transition(transition=roles.REQUEST_CHANGES, article=article, user=user, comment=comment)
+    return _run_transition(transition=workflow.REQUEST_CHANGES, article=article, user=user, comment=comment)
 
 
 @transaction.atomic
 def article_publish(*, article: Article, user, publish_at=None, embargo_ends_at=None, comment: str = "") -> Article:
     """Publish now, or schedule when publish_at is in the future; an embargo holds it back until it ends.
 
-    No worker is needed: `Article.objects.live()` starts matching when the time comes.
+    No worker is needed: `Article.objects.live()` starts matching when the time comes. An embargo
+    that ends before the article goes live is refused, as the change form refuses it.
     """
-    now = timezone.now()
-    publish_at = publish_at or now
-    if embargo_ends_at is not None and embargo_ends_at <= publish_at:
-        # An embargo that ends before the article goes live holds nothing back.
-        embargo_ends_at = None
+    publish_at = publish_at or timezone.now()
+    if problem := Article.embargo_problem(publish_at, embargo_ends_at):
+        raise InvalidTransitionError(f"{problem} Nothing changed.")
     changes = {"publish_at": publish_at, "embargo_ends_at": embargo_ends_at}
     locked = _lock(article)
     if locked.first_published_at is None:
         changes["first_published_at"] = max(publish_at, embargo_ends_at or publish_at)
-    return _run_transition(
-        transition=roles.PUBLISH, article=article, user=user, comment=comment, changes=changes, require_checklist=True
-    )
+    return _run_transition(transition=workflow.PUBLISH, article=article, user=user, comment=comment, changes=changes)
 
 
 @transaction.atomic
 def article_unpublish(*, article: Article, user, comment: str = "") -> Article:
     """Published (live or scheduled) → unpublished: gone from every public page at once."""
-    return _run_transition(transition=roles.UNPUBLISH, article=article, user=user, comment=comment)
+    return _run_transition(transition=workflow.UNPUBLISH, article=article, user=user, comment=comment)
 
 
 @transaction.atomic
@@ -262,7 +266,7 @@ def article_save(*, article: Article, user, expected_version: int | None = None)
         article.publish_at = article.embargo_ends_at = article.first_published_at = None
         article.created_by = article.updated_by = user
         article.version = 1
-        article.save()
+        _save(article)
         return article
     stored = _lock(article)
     _refuse_unless(roles.can_edit(user, stored), "Your role does not allow editing this article now; nothing changed.")
@@ -270,7 +274,7 @@ def article_save(*, article: Article, user, expected_version: int | None = None)
         raise EditConflictError(saved_by=stored.updated_by, saved_at=stored.updated_at)
     article.version = stored.version + 1
     article.updated_by = user
-    article.save(update_fields=CONTENT_FIELDS + DERIVED_FIELDS)
+    _save(article, update_fields=CONTENT_FIELDS + DERIVED_FIELDS)
     return article
 
 
@@ -338,7 +342,7 @@ def article_restore_version(*, article: Article, version, user) -> Article:
             setattr(stored, attname, value)
         stored.version += 1
         stored.updated_by = user
-        stored.save(update_fields=CONTENT_FIELDS + DERIVED_FIELDS)
+        _save(stored, update_fields=CONTENT_FIELDS + DERIVED_FIELDS)
         bylines = sorted(_versions_in(version.revision, Byline), key=lambda v: v.field_dict["position"])
         authors = Author.objects.in_bulk([v.field_dict["author_id"] for v in bylines])
         article_set_bylines(

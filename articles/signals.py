@@ -1,37 +1,30 @@
-"""Invalidate the page cache whenever something a reader page shows changes.
+"""`content_changed`: the newsroom announces every write to what readers may be shown.
 
-Every save, delete and many-to-many change of these models bumps the content
-generation once the transaction commits (see `articles/cache.py`). Bulk
-updates of articles bump it from `ArticleQuerySet` instead, as they send no
-signal.
+Sent for every save, delete and many-to-many change of the models below, and
+for bulk writes of articles (from `ArticleQuerySet`), with `using` set to the
+database written. The domain does not know who listens: the reader's site
+invalidates its page cache on it once the transaction commits.
 """
 
 from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.dispatch import Signal
 
-from . import cache as page_cache
-from .models import Article, Author, Byline, Correction, PromoFooter, RegionTag, TaggedRegion, TaggedTopic, TopicTag
-
-WATCHED_MODELS = [
-    Article,
-    Author,
-    Byline,
-    Correction,
-    PromoFooter,
-    RegionTag,
-    TopicTag,
-    TaggedRegion,
-    TaggedTopic,
-]
-M2M_SENDERS = [Article.bylines.through, TaggedRegion, TaggedTopic]
+content_changed = Signal()
 
 
-def content_changed(sender, using=None, **kwargs):
-    page_cache.content_changed(using=using)
+def announce(sender, *, using=None):
+    content_changed.send(sender=sender, using=using)
+
+
+def _model_changed(sender, using=None, **kwargs):
+    announce(sender, using=using)
 
 
 def connect():
-    for model in WATCHED_MODELS:
-        post_save.connect(content_changed, sender=model, dispatch_uid=f"page-cache-save-{model._meta.label}")
-        post_delete.connect(content_changed, sender=model, dispatch_uid=f"page-cache-delete-{model._meta.label}")
-    for sender in M2M_SENDERS:
-        m2m_changed.connect(content_changed, sender=sender, dispatch_uid=f"page-cache-m2m-{sender._meta.label}")
+    from .models import Article, Author, Byline, Correction, PromoFooter, RegionTag, TaggedRegion, TaggedTopic, TopicTag
+
+    for model in (Article, Author, Byline, Correction, PromoFooter, RegionTag, TopicTag, TaggedRegion, TaggedTopic):
+        post_save.connect(_model_changed, sender=model, dispatch_uid=f"content-changed-save-{model._meta.label}")
+        post_delete.connect(_model_changed, sender=model, dispatch_uid=f"content-changed-delete-{model._meta.label}")
+    for sender in (Article.bylines.through, TaggedRegion, TaggedTopic):
+        m2m_changed.connect(_model_changed, sender=sender, dispatch_uid=f"content-changed-m2m-{sender._meta.label}")

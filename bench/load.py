@@ -25,18 +25,15 @@ the cluster running.
 import argparse
 import json
 import os
-import re
 import secrets
 import subprocess
-import sys
 import tempfile
 import threading
 import time
-import urllib.error
-import urllib.request
 from pathlib import Path
 
-from tooling import PROJECT_DIR, PYTHON, child_json, ensure_wrk, free_port, manage
+from runners import Server, WrkRun, pick_reader_paths, run_wrk
+from tooling import child_json, ensure_wrk, manage, setup_django
 
 DEFAULT_DATABASE = "postgres://postgres@127.0.0.1:5432/newsroom_load"
 DEFAULT_REDIS = "redis://127.0.0.1:6379/7"
@@ -59,60 +56,6 @@ COUNTED_TABLES = [
     "articles_promofooter",
     "reversion_version",
 ]
-
-WRK_SCRIPT = r"""
-local threads = {}
-local counter = 0
-
-function setup(thread)
-  counter = counter + 1
-  thread:set("id", counter)
-  table.insert(threads, thread)
-end
-
-function init(args)
-  paths = {}
-  for line in io.lines(args[1]) do paths[#paths + 1] = line end
-  index = (id * 7919) % #paths
-  counts = {}
-  first_error, last_error = 0, 0
-end
-
-function request()
-  index = index % #paths + 1
-  return wrk.format("GET", paths[index])
-end
-
-function response(status, headers, body)
-  counts[status] = (counts[status] or 0) + 1
-  if status < 200 or status > 299 then
-    local now = os.time()
-    if first_error == 0 then first_error = now end
-    last_error = now
-  end
-end
-
-function done(summary, latency, requests)
-  local total, first, last = {}, 0, 0
-  for _, thread in ipairs(threads) do
-    for status, n in pairs(thread:get("counts")) do
-      total[tostring(status)] = (total[tostring(status)] or 0) + n
-    end
-    local f, l = thread:get("first_error"), thread:get("last_error")
-    if f > 0 and (first == 0 or f < first) then first = f end
-    if l > last then last = l end
-  end
-  local parts = {}
-  for status, n in pairs(total) do parts[#parts + 1] = string.format('"%s": %d', status, n) end
-  io.write(string.format(
-    'LOAD_RESULT {"statuses": {%s}, "first_error": %d, "last_error": %d, "requests": %d, "seconds": %.3f, ' ..
-    '"timeouts": %d, "connect_errors": %d, "read_errors": %d, "write_errors": %d, ' ..
-    '"p50_ms": %.2f, "p99_ms": %.2f, "max_ms": %.2f}\n',
-    table.concat(parts, ", "), first, last, summary.requests, summary.duration / 1e6,
-    summary.errors.timeout, summary.errors.connect, summary.errors.read, summary.errors.write,
-    latency:percentile(50) / 1000, latency:percentile(99) / 1000, latency.max / 1000))
-end
-"""
 
 
 def log(message):
@@ -164,122 +107,25 @@ def row_counts(database):
 
 
 def pick_paths():
-    """Runs inside a configured Django child: the reader URLs of the mix, by kind, as JSON."""
-    sys.path.insert(0, str(PROJECT_DIR))
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "newsroom.settings")
-    import django
-
-    django.setup()
-    from articles import selectors
-    from articles.models import Article
-
-    live = Article.objects.live()
-    slugs = list(live.order_by("?").values_list("slug", flat=True)[:200])
-    headlines = live.order_by("?").values_list("headline", flat=True)[:200]
-    words = sorted({word.lower() for text in headlines for word in re.findall(r"[A-Za-z]{5,}", text)})[:12]
-    regions = [tag.slug for tag in selectors.public_tags("region")]
-    topics = [tag.slug for tag in selectors.public_tags("topic")]
-    sections = [f"/region/{slug}/" for slug in regions] + [f"/topic/{slug}/" for slug in topics]
-    paths = {
-        "article": [f"/news/{slug}/" for slug in slugs],
-        "home": ["/"],
-        "section": sections + [f"{path}?page=2" for path in sections] + ["/regions/", "/topics/"],
-        "feed": ["/feed/", "/feed/atom/"] + [f"{path}feed/" for path in sections],
-        "sitemap": ["/sitemap.xml", "/sitemap-news.xml", "/sitemap-articles.xml", "/sitemap-sections.xml"],
-        "search": [f"/search/?q={word}" for word in words],
-    }
-    print(json.dumps({"paths": paths, "live": live.count(), "total": Article.objects.count()}))
+    """Runs inside a configured Django child: the reader URLs (a sample of each kind) as JSON."""
+    setup_django()
+    print(json.dumps(pick_reader_paths(sample=200)))
 
 
 def mixed_paths(paths, length=4000):
     """A list of paths in the proportions of MIX, each kind cycling through its URLs."""
+    sections = paths["region"] + paths["topic"]
+    urls_by_kind = {
+        **paths,
+        "section": sections + [f"{path}?page=2" for path in sections] + paths["index"],
+    }
     out = []
     total = sum(MIX.values())
     for kind, weight in MIX.items():
-        urls = paths[kind]
+        urls = urls_by_kind[kind]
         out += [urls[i % len(urls)] for i in range(length * weight // total)]
     # Interleave deterministically so every stretch of the list has the whole mix.
     return [out[(i * 7919) % len(out)] for i in range(len(out))]
-
-
-class Server:
-    def __init__(self, env, port, logfile):
-        self.port = port
-        self.logfile = open(logfile, "w")  # noqa: SIM115 - closed in stop()
-        self.process = subprocess.Popen(
-            [str(Path(PYTHON).parent / "gunicorn"), "newsroom.wsgi", "--bind", f"127.0.0.1:{port}", *GUNICORN],
-            cwd=PROJECT_DIR,
-            env=env,
-            stdout=self.logfile,
-            stderr=subprocess.STDOUT,
-        )
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                raise RuntimeError(f"gunicorn exited; see {logfile}")
-            try:
-                if self.get("/robots.txt")[0] == 200:
-                    return
-            except OSError:
-                time.sleep(0.2)
-        self.stop()
-        raise RuntimeError("gunicorn did not answer within 60 s")
-
-    def get(self, path, timeout=10):
-        """(status, body, headers, seconds) of one GET."""
-        started = time.monotonic()
-        try:
-            with urllib.request.urlopen(f"http://127.0.0.1:{self.port}{path}", timeout=timeout) as response:
-                return response.status, response.read(), dict(response.headers), time.monotonic() - started
-        except urllib.error.HTTPError as error:
-            return error.code, error.read(), dict(error.headers), time.monotonic() - started
-
-    def stop(self):
-        if self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
-        self.logfile.close()
-
-
-def run_wrk(port, paths_file, script, connections, seconds, threads=2):
-    """Start wrk; returns the process (read its result with wrk_result)."""
-    return subprocess.Popen(
-        [
-            "wrk",
-            f"-t{threads}",
-            f"-c{connections}",
-            f"-d{seconds}s",
-            "--timeout",
-            "5s",
-            "-s",
-            str(script),
-            f"http://127.0.0.1:{port}",
-            "--",
-            str(paths_file),
-        ],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-
-
-def wrk_result(process, seconds):
-    stdout, stderr = process.communicate(timeout=seconds + 60)
-    match = re.search(r"^LOAD_RESULT (.*)$", stdout, re.MULTILINE)
-    if process.returncode != 0 or not match:
-        raise RuntimeError(f"wrk failed: {stderr[-2000:]}{stdout[-2000:]}")
-    result = json.loads(match.group(1))
-    result["rps"] = result["requests"] / result["seconds"] if result["seconds"] else 0.0
-    result["non_2xx"] = sum(n for status, n in result["statuses"].items() if not 200 <= int(status) <= 299)
-    result["5xx_other_than_503"] = sum(
-        n for status, n in result["statuses"].items() if int(status) >= 500 and int(status) != 503
-    )
-    result["socket_errors"] = sum(result[k] for k in ("timeouts", "connect_errors", "read_errors", "write_errors"))
-    return result
 
 
 class Probe(threading.Thread):
@@ -299,7 +145,9 @@ class Probe(threading.Thread):
             n += 1
             at = time.time()
             try:
-                status, body, headers, seconds = self.server.get(f"{self.path}?probe={n}x{secrets.token_hex(3)}", 5)
+                status, body, headers, seconds = self.server.get(
+                    f"{self.path}?probe={n}x{secrets.token_hex(3)}", timeout=5
+                )
             except OSError:
                 status, body, headers, seconds = 0, b"", {}, time.time() - at
             self.samples.append(
@@ -350,15 +198,15 @@ def warm(server, paths, seconds=150):
 # --- scenarios ------------------------------------------------------------------------------------------------------
 
 
-def steady(server, paths_file, script, args, database):
+def steady(server, paths_file, args, database):
     log(f"steady: 32 connections for {args.duration} s")
-    return wrk_result(run_wrk(server.port, paths_file, script, 32, args.duration), args.duration)
+    return run_wrk(server.port, paths_file=paths_file, connections=32, seconds=args.duration)
 
 
-def overload(server, paths_file, script, args, database):
+def overload(server, paths_file, args, database):
     seconds = min(args.duration, 30)
     log(f"overload: 256 connections for {seconds} s")
-    result = wrk_result(run_wrk(server.port, paths_file, script, 256, seconds, threads=2), seconds)
+    result = run_wrk(server.port, paths_file=paths_file, connections=256, seconds=seconds)
     stopped = time.time()
     probe = Probe(server, args.probe_path)
     probe.start()
@@ -371,14 +219,14 @@ def overload(server, paths_file, script, args, database):
     return result
 
 
-def restart(server, paths_file, script, args, database):
+def restart(server, paths_file, args, database):
     seconds, down_after, down_for = 40, 10, 3
     stopped = back = None
     counts_before = row_counts(database)
     log(f"restart: 32 connections for {seconds} s; PostgreSQL stopped at {down_after} s for {down_for} s")
     probe = Probe(server, args.probe_path)
     probe.start()
-    wrk = run_wrk(server.port, paths_file, script, 32, seconds)
+    wrk = WrkRun(server.port, paths_file=paths_file, connections=32, seconds=seconds)
     try:
         time.sleep(down_after)
         outage_start = time.time()
@@ -390,7 +238,7 @@ def restart(server, paths_file, script, args, database):
             raise RuntimeError("PostgreSQL did not come back within 60 s")
         back = time.time()
         log(f"PostgreSQL stopped in {stopped - outage_start:.1f} s; answering again {back - outage_start:.1f} s later")
-        result = wrk_result(wrk, seconds)
+        result = wrk.result()
     finally:
         if not database_ready():
             pg_ctlcluster("start")
@@ -469,21 +317,18 @@ def main():
     picked = child_json(Path(__file__).resolve(), "--pick-paths", env)
     paths_file = workdir / "paths.txt"
     paths_file.write_text("\n".join(mixed_paths(picked["paths"])) + "\n")
-    script = workdir / "mix.lua"
-    script.write_text(WRK_SCRIPT)
     log(f"{picked['total']:,} articles ({picked['live']:,} live); load average {load_average():.2f}")
 
     args.probe_path = picked["paths"]["article"][0]
     results = {"articles": picked["total"], "live": picked["live"], "load_before": load_average()}
-    server = Server(env, free_port(), workdir / "gunicorn.log")
     try:
-        warm(server, sorted(set(paths_file.read_text().split())))
-        for name in scenarios:
-            results[name] = SCENARIOS[name](server, paths_file, script, args, args.database)
-            log(f"{name}: {json.dumps(results[name])}")
-            time.sleep(5)
+        with Server(env, GUNICORN, workdir / "gunicorn.log", ready_path="/robots.txt") as server:
+            warm(server, sorted(set(paths_file.read_text().split())))
+            for name in scenarios:
+                results[name] = SCENARIOS[name](server, paths_file, args, args.database)
+                log(f"{name}: {json.dumps(results[name])}")
+                time.sleep(5)
     finally:
-        server.stop()
         if not database_ready():
             pg_ctlcluster("start")
             wait_for_database()

@@ -17,26 +17,24 @@ run stops starting new measurements after --budget minutes.
 
 import argparse
 import json
-import math
 import os
 import platform
 import re
 import secrets
 import shutil
-import signal
 import subprocess
 import sys
 import tempfile
 import time
-import urllib.error
-import urllib.request
 from datetime import UTC, datetime
 from pathlib import Path
 
-from tooling import PROJECT_DIR, PYTHON, child_json, ensure_wrk, free_port, manage
+from runners import Server, pick_reader_paths, run_wrk
+from tooling import PROJECT_DIR, PYTHON, child_json, ensure_wrk, manage, setup_django
 
 DEFAULT_SIZES = (1_000, 100_000)
 FLOOR_PATH = "/bench/floor/"
+ADMIN_PATH = "/admin/articles/article/"
 PAGE_ORDER = ["floor", "home", "article", "region", "topic", "deep", "author", "search", "feed", "sitemap", "admin"]
 # Pages readers never see: measured, but not held to the cache-on target (never cached for editors).
 EDITOR_PAGES = {"admin"}
@@ -48,6 +46,7 @@ CACHE_ON_TARGET = 0.70
 GROWTH_TARGET = 0.80
 RSS_LIMIT_MB = 200
 WORKERS = 2
+GUNICORN = ["--workers", str(WORKERS), "--worker-class", "sync", "--timeout", "60"]
 
 
 def log(message):
@@ -81,50 +80,20 @@ def database_url(args, workdir, size):
 
 def measure_in_process():
     """Pick the URLs and count queries per page; print JSON. Runs inside a configured Django child."""
-    sys.path.insert(0, str(PROJECT_DIR))
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "newsroom.settings")
-    import django
-
-    django.setup()
+    setup_django()
     from django.conf import settings
     from django.contrib.auth import get_user_model
     from django.contrib.auth.models import Group
     from django.core.cache import caches
     from django.db import connection
-    from django.db.models import Count
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
 
-    from articles.models import Article, Author, Byline, TaggedRegion, TaggedTopic
     from articles.roles import EDITOR
-    from articles.views import RegionView
 
-    live = Article.objects.live()
-    live_count = live.count()
-    article = live.order_by("pk")[live_count // 2]
-
-    def busiest(through, field):
-        row = through.objects.filter(**{f"{field}__in": live}).values("tag").annotate(n=Count("pk")).order_by("-n")[0]
-        return through._meta.get_field("tag").related_model.objects.get(pk=row["tag"]), row["n"]
-
-    region, region_live = busiest(TaggedRegion, "content_object")
-    topic, _ = busiest(TaggedTopic, "content_object")
-    author_row = Byline.objects.filter(article__in=live).values("author").annotate(n=Count("pk")).order_by("-n").first()
-    author = Author.objects.get(pk=author_row["author"])
-    deep_page = min(200, max(1, math.ceil(region_live / RegionView.paginate_by)))
-    paths = {
-        "floor": FLOOR_PATH,
-        "home": "/",
-        "article": article.get_absolute_url(),
-        "region": region.get_absolute_url(),
-        "topic": topic.get_absolute_url(),
-        "deep": f"{region.get_absolute_url()}?page={deep_page}",
-        "author": author.get_absolute_url(),
-        "search": "/search/?q=council",
-        "feed": "/feed/",
-        "sitemap": "/sitemap.xml",
-        "admin": "/admin/articles/article/",
-    }
+    picked = pick_reader_paths()
+    own_paths = {"floor": FLOOR_PATH, "admin": ADMIN_PATH}
+    paths = {name: own_paths.get(name) or picked["paths"][name][0] for name in PAGE_ORDER}
     # The admin article list is measured as an editor would see it, with a signed-in session.
     editor, _ = get_user_model().objects.get_or_create(username="bench-editor", defaults={"is_staff": True})
     editor.groups.add(Group.objects.get(name=EDITOR))
@@ -165,17 +134,14 @@ def measure_in_process():
         json.dumps(
             {
                 "pages": pages,
-                "live": live_count,
-                "articles": Article.objects.count(),
-                "deep_page": deep_page,
-                "deep_tag": region.name,
+                "live": picked["live"],
+                "articles": picked["total"],
+                "deep_page": picked["deep_page"],
+                "deep_tag": picked["deep_tag"],
                 "database": database_version(connection),
             }
         )
     )
-
-
-# --- gunicorn and wrk ---------------------------------------------------------------------------------
 
 
 def database_version(connection):
@@ -186,107 +152,20 @@ def database_version(connection):
     return connection.vendor
 
 
-class Server:
-    def __init__(self, env, port):
-        self.port = port
-        self.process = subprocess.Popen(
-            [
-                str(Path(PYTHON).parent / "gunicorn"),
-                "newsroom.wsgi",
-                "--bind",
-                f"127.0.0.1:{port}",
-                "--workers",
-                str(WORKERS),
-                "--worker-class",
-                "sync",
-                "--timeout",
-                "60",
-            ],
-            cwd=PROJECT_DIR,
-            env=env,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.PIPE,
-            text=True,
-        )
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                raise RuntimeError(f"gunicorn exited: {self.process.stderr.read()[-2000:]}")
-            try:
-                if self.get(FLOOR_PATH)[0] == 200:
-                    return
-            except OSError:
-                time.sleep(0.3)
-        self.stop()
-        raise RuntimeError("gunicorn did not answer within 60 s")
-
-    def get(self, path, cookie=None):
-        request = urllib.request.Request(f"http://127.0.0.1:{self.port}{path}")
-        if cookie:
-            request.add_header("Cookie", cookie)
-        try:
-            with urllib.request.urlopen(request, timeout=30) as response:
-                return response.status, response.read()
-        except urllib.error.HTTPError as error:
-            return error.code, b""
-
-    def worker_rss_mb(self):
-        children = Path(f"/proc/{self.process.pid}/task/{self.process.pid}/children")
-        pids = children.read_text().split() if children.exists() else []
-        sizes = []
-        for pid in pids:
-            status = Path(f"/proc/{pid}/status")
-            match = re.search(r"VmRSS:\s+(\d+) kB", status.read_text()) if status.exists() else None
-            if match:
-                sizes.append(int(match.group(1)) / 1024)
-        return max(sizes, default=0.0)
-
-    def stop(self):
-        if self.process.poll() is None:
-            self.process.send_signal(signal.SIGTERM)
-            try:
-                self.process.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
+# --- gunicorn and wrk ---------------------------------------------------------------------------------
 
 
-UNITS = {"us": 0.001, "ms": 1.0, "s": 1000.0}
-
-
-def run_wrk(port, path, args, cookie=None, duration=None):
-    duration = duration or args.duration
-    result = subprocess.run(
-        [
-            "wrk",
-            *(["-H", f"Cookie: {cookie}"] if cookie else []),
-            f"-t{args.threads}",
-            f"-c{args.connections}",
-            f"-d{duration}s",
-            "--timeout",
-            "10s",
-            "--latency",
-            f"http://127.0.0.1:{port}{path}",
-        ],
-        capture_output=True,
-        text=True,
-        timeout=duration + 60,
-        check=True,
+def wrk(server, path, args, cookie=None, seconds=None):
+    """One wrk run of path with the command line's threads and connections, for --duration unless seconds."""
+    return run_wrk(
+        server.port,
+        path=path,
+        cookie=cookie,
+        threads=args.threads,
+        connections=args.connections,
+        seconds=seconds or args.duration,
+        request_timeout=10,
     )
-    out = result.stdout
-
-    def latency(percent):
-        match = re.search(rf"^\s+{percent}%\s+([\d.]+)(us|ms|s)\s*$", out, re.MULTILINE)
-        return float(match.group(1)) * UNITS[match.group(2)] if match else None
-
-    rate = re.search(r"Requests/sec:\s+([\d.]+)", out)
-    errors = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", out)
-    return {
-        "rps": float(rate.group(1)) if rate else 0.0,
-        "p50": latency(50),
-        "p99": latency(99),
-        "non_2xx": int(errors.group(1)) if errors else 0,
-    }
 
 
 # --- report -------------------------------------------------------------------------------------------
@@ -389,8 +268,8 @@ def build_report(results, args, machine, started_at, load_before, load_after, no
                 status = "" if page["status"] == 200 else f" (HTTP {page['status']})"
                 errors = f" ({run['non_2xx']:,} non-2xx)" if run["non_2xx"] else ""
                 lines.append(
-                    f"| {name} | `{page['path']}` | {mode} | {fmt(run['rps'])}{status}{errors} | {fmt(run['p50'], 2)} "
-                    f"| {fmt(run['p99'], 2)} | {queries} | {ratio} |"
+                    f"| {name} | `{page['path']}` | {mode} | {fmt(run['rps'])}{status}{errors} | {fmt(run['p50_ms'], 2)} "
+                    f"| {fmt(run['p99_ms'], 2)} | {queries} | {ratio} |"
                 )
         lines += [
             "",
@@ -461,8 +340,8 @@ def print_table(results):
                 ratio = f"{run['rps'] / run['floor_rps']:.0%}" if run["floor_rps"] else "—"
                 queries = page["queries_on"] if mode == "on" else f"{page['queries_off']}/{page['queries_warm']}"
                 print(
-                    f"{result['size']:>8,} {name:<8} {mode:<5} {run['rps']:>9,.1f} {fmt(run['p50'], 2):>8} "
-                    f"{fmt(run['p99'], 2):>8} {queries:>7} {ratio:>6}"
+                    f"{result['size']:>8,} {name:<8} {mode:<5} {run['rps']:>9,.1f} {fmt(run['p50_ms'], 2):>8} "
+                    f"{fmt(run['p99_ms'], 2):>8} {queries:>7} {ratio:>6}"
                 )
         print(f"{'':>8} worker RSS: off {result['rss']['off']:.0f} MB, on {result['rss']['on']:.0f} MB")
     print()
@@ -553,26 +432,24 @@ def main():
             result = {"size": size, "generate_seconds": seconds, "meta": meta, "runs": {}, "rss": {}}
             for mode in ("off", "on"):
                 result["runs"][mode] = {}
-                port = free_port()
-                server = Server({**env, "PAGE_CACHE": "1" if mode == "on" else "0"}, port)
-                try:
+                server_env = {**env, "PAGE_CACHE": "1" if mode == "on" else "0"}
+                logfile = workdir / f"gunicorn-{size}-{mode}.log"
+                with Server(server_env, GUNICORN, logfile, ready_path=FLOOR_PATH) as server:
                     for name in PAGE_ORDER:
                         page = meta["pages"][name]
                         if page["status"] == 404 or time.monotonic() > deadline:
                             continue
                         for _ in range(2 * WORKERS):  # warm both workers (and their caches)
-                            server.get(page["path"], page.get("cookie"))
+                            server.get(page["path"], timeout=30, cookie=page.get("cookie"))
                         log(f"{size:,} cache {mode}: {name} {page['path']}")
                         # A floor run just before each page: its ratio compares two measurements
                         # a few seconds apart, so a change in the machine's load between pages cancels out.
                         floor_rps = None
                         if name != "floor":
-                            floor_rps = run_wrk(port, FLOOR_PATH, args, duration=args.floor_duration)["rps"]
-                        run = run_wrk(port, page["path"], args, page.get("cookie"))
+                            floor_rps = wrk(server, FLOOR_PATH, args, seconds=args.floor_duration)["rps"]
+                        run = wrk(server, page["path"], args, page.get("cookie"))
                         result["runs"][mode][name] = {**run, "floor_rps": floor_rps or run["rps"]}
                     result["rss"][mode] = server.worker_rss_mb()
-                finally:
-                    server.stop()
             results.append(result)
     finally:
         shutil.rmtree(workdir, ignore_errors=True)

@@ -43,3 +43,12 @@ def child_json(script, flag, env):
         [PYTHON, str(script), flag], cwd=PROJECT_DIR, env=env, capture_output=True, text=True, check=True
     ).stdout
     return json.loads(output.strip().splitlines()[-1])
+
+
+def setup_django():
+    """Set up Django with the project's settings, in a child started by child_json."""
+    sys.path.insert(0, str(PROJECT_DIR))
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "newsroom.settings")
+    import django
+
+    django.setup()

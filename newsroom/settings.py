@@ -67,17 +67,20 @@ INSTALLED_APPS = [
     "csp",
     "axes",
     "articles",
+    "pagecache",
+    "reader",
+    "devtools",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
     "articles.middleware.FormMediaNonceMiddleware",
-    # Turns a lost database connection raised in a view into the 503 page (see articles.views).
-    "articles.middleware.DatabaseUnavailableMiddleware",
+    # Turns a lost database connection raised in a view into the 503 page (see reader.views).
+    "reader.middleware.DatabaseUnavailableMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Before sessions and auth, so a cached page costs no session lookup.
-    "articles.cache.PageCacheMiddleware",
+    "pagecache.middleware.PageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -102,7 +105,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "articles.context_processors.site",
+                "reader.context_processors.site",
             ],
         },
     },
@@ -163,7 +166,7 @@ else:
         },
     }
 
-# Anonymous page cache (articles/cache.py): whole reader pages for visitors
+# Anonymous page cache (pagecache/): whole reader pages for visitors
 # without a session, invalidated on every committed change. PAGE_CACHE=0 turns
 # it off. Pages stay in the cache at most PAGE_CACHE_SECONDS; browsers and CDNs
 # may keep them PAGE_CACHE_MAX_AGE seconds, then revalidate with their ETag.
@@ -174,9 +177,17 @@ PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "600"))
 PAGE_CACHE_MAX_AGE = int(os.environ.get("PAGE_CACHE_MAX_AGE", "60"))
 PAGE_CACHE_SKIP_PREFIXES = ["/admin/", "/preview/", "/bench/"]
 # Paginator counts, the section navigation and the home page's story choice are
-# computed once per content generation (see articles/cache.py), with or without
-# the page cache. GENERATION_MEMO=0 computes them on every request.
+# computed once per content generation (declared in reader/readmodel.py), with or
+# without the page cache. GENERATION_MEMO=0 computes them on every request.
 GENERATION_MEMO = env_bool("GENERATION_MEMO", default=True)
+# Every cache key carries the release, so a deploy never reads another release's
+# pages or values: RELEASE when set (e.g. a commit id), else a fingerprint of the
+# code below, taken once per process.
+PAGE_CACHE_RELEASE = os.environ.get("RELEASE", "")
+PAGE_CACHE_CODE_PATHS = [
+    *(BASE_DIR / app for app in ("newsroom", "articles", "pagecache", "reader", "devtools", "templates")),
+    BASE_DIR / "requirements.txt",
+]
 
 # Seconds a visitor is asked to wait (Retry-After) when the database is unreachable and the 503 page is shown.
 DATABASE_RETRY_AFTER = int(os.environ.get("DATABASE_RETRY_AFTER", "10"))

@@ -4,8 +4,8 @@ from django.contrib import admin
 from django.contrib.sitemaps import views as sitemap_views
 from django.urls import include, path
 
-from articles.sitemaps import NEWS_SITEMAPS, SITEMAPS, sitemap_index
-from articles.views import robots_txt
+from reader.sitemaps import NEWS_SITEMAPS, SITEMAPS, sitemap_index
+from reader.views import robots_txt
 
 admin.site.site_header = f"{settings.SITE_NAME} newsroom"
 admin.site.site_title = f"{settings.SITE_NAME} newsroom"
@@ -22,13 +22,13 @@ urlpatterns = [
         name="sitemap_news",
     ),
     path("sitemap-<section>.xml", sitemap_views.sitemap, {"sitemaps": SITEMAPS}, name="sitemap_section"),
-    path("", include("articles.urls")),
+    path("", include("reader.urls")),
 ]
 
-handler500 = "articles.views.server_error"
+handler500 = "reader.views.server_error"
 
 if settings.BENCH_FLOOR:
-    from newsroom.floor import floor
+    from devtools.floor import floor
 
     urlpatterns.insert(0, path("bench/floor/", floor, name="bench-floor"))
 

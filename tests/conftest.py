@@ -3,6 +3,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.helpers.caches import clear_caches
+
 SEED_DIR = Path(__file__).resolve().parent.parent.parent / "shared" / "seed"
 SEED_FILE = SEED_DIR / "000_b941ca2dd80af398.txt"
 
@@ -38,28 +40,18 @@ def media_root(settings, tmp_path):
     return settings.MEDIA_ROOT
 
 
-@pytest.fixture(autouse=True)
-def fast_password_hashing(settings):
-    # Tests create many accounts; the production hasher is slow on purpose.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture(scope="session")
 def page_generation_dir(tmp_path_factory):
     return tmp_path_factory.mktemp("page-generation")
 
 
 @pytest.fixture(autouse=True)
-def page_cache_off(settings, page_generation_dir):
-    """Tests read pages uncached unless they ask for the `page_cache` fixture.
+def empty_caches(settings, page_generation_dir):
+    """Every test starts from empty caches, and a test run keeps its generation token apart from any other run.
 
-    Inside a test's transaction nothing commits, so the page cache would never
-    be invalidated; every test also starts from empty caches, and a test run
-    keeps its generation token apart from any other run on the machine.
+    The remembered reads are on, as in production; the whole-page cache is off
+    unless a test asks for the `page_cache` fixture.
     """
-    settings.PAGE_CACHE = False
-    # The per-generation memo (counts, navigation, home choice) shares that invalidation.
-    settings.GENERATION_MEMO = False
     generation = settings.CACHES["page_generation"]
     if generation["BACKEND"].endswith("FileBasedCache"):
         settings.CACHES = {**settings.CACHES, "page_generation": {**generation, "LOCATION": str(page_generation_dir)}}
@@ -72,16 +64,15 @@ def page_cache_off(settings, page_generation_dir):
 def page_cache(settings):
     """The anonymous page cache switched on, starting empty."""
     settings.PAGE_CACHE = True
-    settings.GENERATION_MEMO = True
     clear_caches()
     return settings
 
 
-def clear_caches():
-    from django.core.cache import caches
-
-    for cache in caches.all():
-        cache.clear()
+@pytest.fixture
+def memo_off(settings):
+    """Remembered reads switched off: every value computed on every request."""
+    settings.GENERATION_MEMO = False
+    return settings
 
 
 @pytest.fixture

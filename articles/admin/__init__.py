@@ -1,0 +1,5 @@
+"""The editors' desk, in the Django admin. Every state change and every save goes through `articles.services`."""
+
+from . import desk, vocabularies
+
+__all__ = ["desk", "vocabularies"]

@@ -1,0 +1,28 @@
+"""The desk's vocabularies and reusable blocks: authors, regions and topics, promo footers."""
+
+from django.contrib import admin
+from reversion.admin import VersionAdmin
+
+from ..models import Author, PromoFooter, RegionTag, TopicTag
+
+
+@admin.register(Author)
+class AuthorAdmin(VersionAdmin):
+    list_display = ["name", "title", "user"]
+    search_fields = ["name", "title"]
+    prepopulated_fields = {"slug": ["name"]}
+
+
+@admin.register(RegionTag, TopicTag)
+class TagAdmin(admin.ModelAdmin):
+    list_display = ["name", "slug"]
+    search_fields = ["name"]
+    prepopulated_fields = {"slug": ["name"]}
+
+
+@admin.register(PromoFooter)
+class PromoFooterAdmin(VersionAdmin):
+    list_display = ["name", "is_default", "teaser_article", "teaser_text", "starts_at", "ends_at"]
+    list_filter = ["is_default"]
+    autocomplete_fields = ["teaser_article"]
+    search_fields = ["name", "tagline", "teaser_text"]

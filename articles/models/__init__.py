@@ -1,0 +1,61 @@
+"""The newsroom's models, split by concern; import them from here."""
+
+import reversion
+
+from .article import DESK_LIST_FIELDS, LIVE, SLUG_MAX_LENGTH, Article, ArticleQuerySet, Byline, SanitizedHTMLField
+from .editorial import (
+    PREVIEW_LINK_HOURS,
+    PREVIEW_LINK_SALT,
+    ArticleTransition,
+    Correction,
+    PreviewLink,
+    new_preview_key,
+)
+from .footers import HEADLINE_MAX_LENGTH, PromoFooter, PromoFooterQuerySet
+from .people import Author
+from .tags import (
+    NormalizingTagManager,
+    RegionTag,
+    TaggedRegion,
+    TaggedTopic,
+    TopicTag,
+    VocabularyManager,
+    VocabularyTag,
+)
+
+__all__ = [
+    "ARTICLE_VERSION_FOLLOWS",
+    "DESK_LIST_FIELDS",
+    "HEADLINE_MAX_LENGTH",
+    "LIVE",
+    "PREVIEW_LINK_HOURS",
+    "PREVIEW_LINK_SALT",
+    "SLUG_MAX_LENGTH",
+    "Article",
+    "ArticleQuerySet",
+    "ArticleTransition",
+    "Author",
+    "Byline",
+    "Correction",
+    "NormalizingTagManager",
+    "PreviewLink",
+    "PromoFooter",
+    "PromoFooterQuerySet",
+    "RegionTag",
+    "SanitizedHTMLField",
+    "TaggedRegion",
+    "TaggedTopic",
+    "TopicTag",
+    "VocabularyManager",
+    "VocabularyTag",
+    "new_preview_key",
+]
+
+# Every saved version keeps the article with its bylines and tags; the promo
+# footer and hero image are fields of the article row itself. Corrections and
+# transitions are a log, not content, so restoring a version never touches them.
+ARTICLE_VERSION_FOLLOWS = ["byline_set", "region_items", "topic_items"]
+reversion.register(Article, follow=ARTICLE_VERSION_FOLLOWS)
+reversion.register(Byline)
+reversion.register(TaggedRegion)
+reversion.register(TaggedTopic)

@@ -1,0 +1,400 @@
+"""Articles, their bylines, and the one rule for what readers may see."""
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Min, Q
+from django.urls import reverse
+from django.utils import timezone
+from django_prose_editor.fields import ProseEditorField
+
+from .. import text, validators
+from ..images import CleanImageField
+from ..sanitizer import sanitize_html
+from ..signals import announce
+from ..slugs import unique_slug
+from .footers import HEADLINE_MAX_LENGTH, PromoFooter
+from .people import Author
+from .tags import NormalizingTagManager, TaggedRegion, TaggedTopic, VocabularyManager
+
+SLUG_MAX_LENGTH = 120
+
+
+class SanitizedHTMLField(ProseEditorField):
+    """Rich text edited with the prose editor and sanitised on every save.
+
+    The form sanitises what the editor sends; `pre_save` sanitises again so
+    that writes from services, imports and the shell are cleaned too.
+    """
+
+    def __init__(self, *args, **kwargs):
+        kwargs["sanitize"] = sanitize_html
+        super().__init__(*args, **kwargs)
+
+    def pre_save(self, model_instance, add):
+        value = self.sanitize(getattr(model_instance, self.attname))
+        setattr(model_instance, self.attname, value)
+        return value
+
+
+# The columns the desk's article list reads (state badge, times, last editor).
+DESK_LIST_FIELDS = ["headline", "status", "publish_at", "embargo_ends_at", "updated_by"]
+
+
+class LiveRule:
+    """The one definition of what readers may see, read by the queryset, the instance and the schedule.
+
+    An article is live when its status is published, every required moment
+    has come and every optional moment has come or is unset. Scheduling needs
+    no worker: a scheduled article simply starts matching.
+    """
+
+    status = "published"
+    required_moments = ("publish_at",)
+    optional_moments = ("embargo_ends_at",)
+
+    @property
+    def fields(self):
+        """The columns the rule reads: load these to call `holds()` on a partly loaded article."""
+        return ("status", *self.required_moments, *self.optional_moments)
+
+    def q(self, at):
+        condition = Q(status=self.status)
+        for name in self.required_moments:
+            condition &= Q(**{f"{name}__lte": at})
+        for name in self.optional_moments:
+            condition &= Q(**{f"{name}__isnull": True}) | Q(**{f"{name}__lte": at})
+        return condition
+
+    def holds(self, article, at):
+        def reached(name):
+            moment = getattr(article, name)
+            return moment is not None and moment <= at
+
+        return (
+            article.status == self.status
+            and all(reached(name) for name in self.required_moments)
+            and all(getattr(article, name) is None or reached(name) for name in self.optional_moments)
+        )
+
+    def next_change(self, queryset, at):
+        """The first moment after `at` when the rule starts matching another article of queryset, or None."""
+        moments = queryset.filter(status=self.status).aggregate(
+            **{name: Min(name, filter=Q(**{f"{name}__gt": at})) for name in self.fields[1:]}
+        )
+        return min((moment for moment in moments.values() if moment is not None), default=None)
+
+
+LIVE = LiveRule()
+
+
+class ArticleQuerySet(models.QuerySet):
+    def live(self, at=None):
+        """What readers may see: published, its publish time reached and any embargo lifted (see `LiveRule`)."""
+        return self.filter(LIVE.q(at or timezone.now()))
+
+    def next_live_change(self, at):
+        """The first moment after `at` when `live()` starts matching another article, or None."""
+        return LIVE.next_change(self, at)
+
+    def with_listing_related(self):
+        """Bylines (with their authors), regions and topics in three queries, whatever the list length."""
+        return self.prefetch_related(
+            models.Prefetch("byline_set", queryset=Byline.objects.select_related("author")), "regions", "topics"
+        )
+
+    def for_listing(self):
+        """What a list of teasers shows: everything but the body, with `with_listing_related()`."""
+        return self.defer("body").with_listing_related()
+
+    def for_desk_list(self):
+        """What the desk's article list shows: a few columns, the last editor, and bylines, regions and
+        topics as plain lists (`desk_bylines`, `desk_regions`, `desk_topics`) in three queries.
+
+        Plain lists, not prefetched managers: a manager per row builds a queryset per row, which
+        costs more than the queries themselves on a 100-row page.
+        """
+        return (
+            self.only(*DESK_LIST_FIELDS)
+            .select_related("updated_by")
+            .prefetch_related(
+                models.Prefetch("byline_set", queryset=Byline.objects.select_related("author"), to_attr="desk_bylines"),
+                models.Prefetch("regions", to_attr="desk_regions"),
+                models.Prefetch("topics", to_attr="desk_topics"),
+            )
+        )
+
+    # Bulk writes send no post_save signal: announce them here instead.
+    def update(self, **kwargs):
+        announce(self.model, using=self.db)
+        return super().update(**kwargs)
+
+    def bulk_create(self, *args, **kwargs):
+        announce(self.model, using=self.db)
+        return super().bulk_create(*args, **kwargs)
+
+    def bulk_update(self, *args, **kwargs):
+        announce(self.model, using=self.db)
+        return super().bulk_update(*args, **kwargs)
+
+
+class Article(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        IN_REVIEW = "in_review", "In review"
+        PUBLISHED = "published", "Published"
+        UNPUBLISHED = "unpublished", "Unpublished"
+
+    headline = models.CharField(max_length=HEADLINE_MAX_LENGTH)
+    slug = models.SlugField(
+        max_length=SLUG_MAX_LENGTH,
+        unique=True,
+        help_text="The article's address. Made from the headline; it cannot change once the article has been published.",
+    )
+    standfirst = models.TextField(
+        max_length=600, blank=True, help_text="One or two sentences under the headline that sum up the story."
+    )
+    body = SanitizedHTMLField(
+        blank=True,
+        config={
+            "extensions": {
+                "Bold": True,
+                "Italic": True,
+                "Underline": True,
+                "Strike": True,
+                "Subscript": True,
+                "Superscript": True,
+                "Heading": {"levels": [2, 3, 4]},
+                "BulletList": True,
+                "OrderedList": True,
+                "ListItem": True,
+                "Blockquote": True,
+                "HorizontalRule": True,
+                "HardBreak": True,
+                "Link": {"protocols": ["http", "https", "mailto"], "enableTarget": True},
+                "History": True,
+            }
+        },
+        help_text="Cleaned on every save: scripts, styles and unsafe links are removed.",
+    )
+    bylines = models.ManyToManyField(Author, through="Byline", related_name="articles")
+    source_attribution = models.CharField(
+        max_length=300,
+        blank=True,
+        help_text="Where the story comes from, e.g. “citing Bloomberg and diplomatic sources”.",
+    )
+    hero_image = CleanImageField(
+        upload_to="heroes/%Y/%m/",
+        blank=True,
+        help_text="JPEG, PNG, WebP or GIF, at most 10 MB and 40 megapixels. Location and camera details are removed "
+        "on upload, and sizes for phones to large screens are made from it.",
+    )
+    hero_caption = models.CharField(max_length=300, blank=True)
+    hero_credit = models.CharField(
+        max_length=200, blank=True, help_text="Photographer or agency; required to publish with an image."
+    )
+    hero_alt = models.CharField(
+        "hero alt text",
+        max_length=300,
+        blank=True,
+        help_text="Describes the image for readers who cannot see it; required to publish with an image.",
+    )
+    hero_renditions = models.JSONField(default=dict, blank=True, editable=False)
+    regions = VocabularyManager(
+        through=TaggedRegion, manager=NormalizingTagManager, blank=True, related_name="articles", verbose_name="regions"
+    )
+    topics = VocabularyManager(
+        through=TaggedTopic, manager=NormalizingTagManager, blank=True, related_name="articles", verbose_name="topics"
+    )
+    promo_footer = models.ForeignKey(
+        PromoFooter,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="articles",
+        help_text="Leave empty to show the site default footer.",
+    )
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.DRAFT, db_index=True)
+    publish_at = models.DateTimeField(
+        null=True, blank=True, help_text="When the article goes live. A time in the future schedules it."
+    )
+    embargo_ends_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="If set, the article stays hidden everywhere until this time, even when published.",
+    )
+    first_published_at = models.DateTimeField(null=True, blank=True, editable=False)
+    wire_checksum = models.CharField(
+        max_length=64,
+        blank=True,
+        editable=False,
+        help_text="Fingerprint of the imported wire copy, so it is never imported twice.",
+    )
+    excerpt = models.TextField(blank=True, editable=False)
+    reading_minutes = models.PositiveSmallIntegerField(default=0, editable=False)
+    version = models.PositiveIntegerField(default=1, editable=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", editable=False
+    )
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", editable=False
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = ArticleQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-publish_at", "-pk"]
+        indexes = [
+            # Everything `live()` filters on and the listing order, so lists and
+            # counts of live articles are read from the index alone, never the rows.
+            models.Index(fields=["status", "-publish_at", "-id", "embargo_ends_at"], name="article_live_order_idx"),
+            # The desk lists every state in the default order: read newest first from here, then stop.
+            models.Index(fields=["-publish_at", "-id"], name="article_desk_order_idx"),
+        ]
+        constraints = [
+            models.UniqueConstraint(fields=["wire_checksum"], condition=~Q(wire_checksum=""), name="unique_wire_copy"),
+        ]
+        permissions = [
+            ("edit_any_article", "Can edit articles written by anyone"),
+            ("review_article", "Can send articles in review back with changes requested"),
+            ("publish_article", "Can publish, schedule and unpublish articles"),
+            ("share_preview", "Can create and revoke shareable preview links"),
+        ]
+
+    def __str__(self):
+        return self.headline
+
+    def save(self, *args, **kwargs):
+        self.headline = text.normalize_name(self.headline)
+        if not self.slug:
+            self.slug = unique_slug(Article, self.headline, fallback_prefix="article", exclude_pk=self.pk)
+        self.excerpt = text.excerpt(self.standfirst or self.body)
+        self.reading_minutes = text.reading_minutes(self.body)
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("reader:detail", kwargs={"slug": self.slug})
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        article = super().from_db(db, field_names, values)
+        # Remembered so that the save service knows when the hero image changed (None: not loaded).
+        article._stored_hero_image = article.__dict__.get("hero_image")
+        return article
+
+    def clean(self):
+        errors = validators.nul_byte_errors(self)
+        typed_headline = self.headline
+        self.headline = text.normalize_name(self.headline)
+        if typed_headline and not self.headline:
+            errors.setdefault("headline", "A headline is required; spaces and invisible characters alone do not count.")
+        elif self.headline and not any(character.isalnum() for character in self.headline):
+            errors.setdefault("headline", "A headline needs at least one letter or digit.")
+        if problem := validators.slug_problem(self.slug):
+            errors.setdefault("slug", problem)
+        if len(self.body or "") > validators.MAX_BODY_CHARACTERS:
+            errors["body"] = (
+                f"The text is longer than {validators.MAX_BODY_CHARACTERS:,} characters; split it into a series."
+            )
+        for field, what in (("publish_at", "publish time"), ("embargo_ends_at", "embargo end")):
+            if problem := validators.datetime_problem(getattr(self, field), what=what):
+                errors[field] = problem
+        if not errors.get("embargo_ends_at") and (
+            problem := self.embargo_problem(self.publish_at, self.embargo_ends_at)
+        ):
+            errors["embargo_ends_at"] = problem
+        if self.pk and self.first_published_at:
+            stored_slug = Article.objects.filter(pk=self.pk).values_list("slug", flat=True).first()
+            if stored_slug and self.slug != stored_slug:
+                errors["slug"] = "The address of a published article cannot change: links to it would break."
+        if self.hero_image and not self.hero_alt:
+            errors.setdefault("hero_alt", "Describe the hero image for readers who cannot see it.")
+        if errors:
+            raise ValidationError(errors)
+
+    @staticmethod
+    def embargo_problem(publish_at, embargo_ends_at):
+        """Why an embargo cannot go with this publish time, or None: one that ends first holds nothing back."""
+        if publish_at and embargo_ends_at and embargo_ends_at <= publish_at:
+            return (
+                "The embargo ends before the article is due to go live, so it would hold nothing back. "
+                "Clear it or choose a later time."
+            )
+        return None
+
+    @property
+    def is_live(self):
+        """Instance twin of `ArticleQuerySet.live()`."""
+        return LIVE.holds(self, timezone.now())
+
+    @property
+    def is_scheduled(self):
+        return self.status == self.Status.PUBLISHED and not self.is_live
+
+    @property
+    def desk_state(self):
+        """The state editors see: a published article is "scheduled" until it is live."""
+        if self.status == self.Status.PUBLISHED:
+            return "live" if self.is_live else "scheduled"
+        return self.status
+
+    @property
+    def region_items(self):
+        """Tag rows followed by revisions, so a restored version brings its regions back."""
+        return TaggedRegion.objects.filter(content_object=self)
+
+    @property
+    def topic_items(self):
+        return TaggedTopic.objects.filter(content_object=self)
+
+    def missing_for_publication(self):
+        """Everything still missing before review or publication, in plain words (empty when ready)."""
+        missing = []
+        if not self.headline.strip():
+            missing.append("a headline")
+        if not self.standfirst.strip():
+            missing.append("a standfirst")
+        if not text.html_to_text(self.body).strip():
+            missing.append("body text")
+        if self.pk is None or not self.regions.exists():
+            missing.append("at least one region")
+        if self.pk is None or not self.topics.exists():
+            missing.append("at least one topic")
+        if self.pk is None or not self.byline_set.exists():
+            missing.append("at least one byline")
+        if self.hero_image:
+            if not self.hero_alt.strip():
+                missing.append("alt text for the hero image")
+            if not self.hero_credit.strip():
+                missing.append("a credit for the hero image")
+        return missing
+
+    @property
+    def authors(self):
+        """Byline authors in byline order (prefetch `byline_set__author` for lists)."""
+        return [byline.author for byline in self.byline_set.all()]
+
+    def footer(self, *, site_default=None):
+        """The footer shown under this article: its own while active, else the site default.
+
+        site_default, if given, is called instead of looking the default up (e.g. a remembered copy).
+        """
+        if self.promo_footer_id and self.promo_footer.is_active():
+            return self.promo_footer
+        return (site_default or PromoFooter.objects.site_default)()
+
+
+class Byline(models.Model):
+    article = models.ForeignKey(Article, on_delete=models.CASCADE)
+    author = models.ForeignKey(Author, on_delete=models.PROTECT, related_name="credits")
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position", "pk"]
+        constraints = [models.UniqueConstraint(fields=["article", "author"], name="unique_byline")]
+        indexes = [models.Index(fields=["author", "article"], name="byline_author_article_idx")]
+
+    def __str__(self):
+        return f"{self.author} on {self.article}"

@@ -1,0 +1,35 @@
+"""Unique slugs for rows addressed by one: "x", then "x-2", "x-3"…"""
+
+from . import text
+
+# Room left at the end of a slug's column for a "-NNNNN" suffix.
+SUFFIX_ROOM = 6
+
+
+def slug_base(value, *, max_length, fallback_prefix):
+    """The slug value would get before it is made unique, short enough for a suffix to fit in max_length."""
+    return text.ascii_slug(value, max_length=max_length - SUFFIX_ROOM, fallback_prefix=fallback_prefix)
+
+
+class TakenSlugs:
+    """Slugs already in use, handing out the first free one for a base and remembering it as taken."""
+
+    def __init__(self, taken=()):
+        self._taken = set(taken)
+        self._next_suffix = {}
+
+    def claim(self, base):
+        slug = base
+        while slug in self._taken:
+            suffix = self._next_suffix.get(base, 2)
+            self._next_suffix[base] = suffix + 1
+            slug = f"{base}-{suffix}"
+        self._taken.add(slug)
+        return slug
+
+
+def unique_slug(model, value, *, fallback_prefix, exclude_pk=None):
+    """A slug for value that no other row of model uses yet."""
+    base = slug_base(value, max_length=model._meta.get_field("slug").max_length, fallback_prefix=fallback_prefix)
+    taken = model._default_manager.filter(slug__startswith=base).exclude(pk=exclude_pk).values_list("slug", flat=True)
+    return TakenSlugs(taken).claim(base)

@@ -1,0 +1,121 @@
+from datetime import timedelta
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.core.management.base import BaseCommand
+from django.db import transaction
+from django.utils import timezone
+
+from articles.exceptions import DuplicateImportError
+from articles.models import Article, Author, PromoFooter, RegionTag, TopicTag
+from articles.services import article_create, article_import_wire_copy, article_publish
+from devtools import demo
+
+SEED_DIR = settings.BASE_DIR.parent / "shared" / "seed"
+
+
+class Command(BaseCommand):
+    help = "Load the demo newsroom: authors, tags, articles, the default footer and one account per role. Safe to run again."
+
+    @transaction.atomic
+    def handle(self, *args, **options):
+        now = timezone.now()
+        authors = self.load_authors()
+        self.load_tags()
+        self.load_accounts(authors)
+        self.publisher = get_user_model().objects.get(username=demo.DEMO_PUBLISHER)
+        for headline, standfirst, paragraphs, names, regions, topics, hours_ago in demo.ARTICLES:
+            self.load_article(
+                headline,
+                standfirst,
+                paragraphs,
+                [authors[n] for n in names],
+                regions,
+                topics,
+                publish_at=now - timedelta(hours=hours_ago),
+            )
+        headline, standfirst, paragraphs, names, regions, topics = demo.SCHEDULED
+        self.load_article(
+            headline,
+            standfirst,
+            paragraphs,
+            [authors[n] for n in names],
+            regions,
+            topics,
+            publish_at=now + timedelta(days=2),
+        )
+        headline, standfirst, paragraphs, names, regions, topics = demo.DRAFT
+        self.load_article(headline, standfirst, paragraphs, [authors[n] for n in names], regions, topics)
+        self.load_default_footer()
+        self.import_seed()
+        self.stdout.write(self.style.SUCCESS(f"Demo content ready: {Article.objects.count()} articles."))
+        self.stdout.write("Demo logins (admin at /admin/):")
+        for username, password, group, _name, _title in demo.ACCOUNTS:
+            self.stdout.write(f"  {group:<9} {username} / {password}")
+
+    def load_authors(self):
+        authors = {}
+        for name, title, bio in demo.AUTHORS:
+            author = Author.objects.filter(name=name).first()
+            authors[name] = author or Author.objects.create(name=name, title=title, bio=bio)
+        return authors
+
+    def load_tags(self):
+        for model, vocabulary in ((RegionTag, demo.REGIONS), (TopicTag, demo.TOPICS)):
+            for name, description in vocabulary.items():
+                if not model.objects.filter(name__iexact=name).exists():
+                    model.objects.create(name=name, description=description)
+
+    def load_article(self, headline, standfirst, paragraphs, authors, regions, topics, publish_at=None):
+        if Article.objects.filter(headline=headline).exists():
+            return
+        article = article_create(
+            headline=headline,
+            standfirst=standfirst,
+            body="".join(f"<p>{paragraph}</p>" for paragraph in paragraphs),
+            authors=authors,
+            regions=regions,
+            topics=topics,
+        )
+        if publish_at:
+            # Published by the demo editor through the workflow; past times backdate the demo history,
+            # a future time schedules the story.
+            article_publish(article=article, user=self.publisher, publish_at=publish_at)
+
+    def load_default_footer(self):
+        if PromoFooter.objects.filter(is_default=True).exists():
+            return
+        PromoFooter.objects.create(
+            name="Site tagline with culture teaser",
+            tagline=demo.OUTLET_TAGLINE,
+            teaser_article=Article.objects.get(headline=demo.DEFAULT_FOOTER_TEASER),
+            is_default=True,
+        )
+
+    def load_accounts(self, authors):
+        User = get_user_model()
+        for username, password, group_name, author_name, _title in demo.ACCOUNTS:
+            user = User.objects.filter(username=username).first()
+            if user is None:
+                user = User.objects.create_user(username=username, password=password, is_staff=True)
+            # The groups come from a migration with their permissions; Admin needs no superuser flag.
+            group = Group.objects.get(name=group_name)
+            user.groups.add(group)
+            if author_name and authors[author_name].user_id is None:
+                Author.objects.filter(pk=authors[author_name].pk).update(user=user)
+
+    def import_seed(self):
+        if not SEED_DIR.is_dir():
+            return
+        for path in sorted(SEED_DIR.glob("*.txt")):
+            try:
+                article = article_import_wire_copy(
+                    path=path,
+                    regions=["Turkey", "United States"],
+                    topics=["Defence", "Diplomacy", "Sanctions"],
+                    authors=["Wire desk"],
+                )
+            except DuplicateImportError:
+                continue
+            self.stdout.write(f"Imported wire copy as a draft: {article.headline}")

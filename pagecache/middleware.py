@@ -1,0 +1,142 @@
+"""The anonymous page cache: whole reader pages, never stale.
+
+A page is stored under a key made of the release, the content generation and
+the next scheduled change (see `pagecache.generation`), and the request's
+scheme, host, path and query string.
+
+Only anonymous GET and HEAD requests are served from the cache: no session or
+messages cookie, no Authorization header, never under the skipped prefixes
+(admin, preview). Only plain 200 responses that set no cookie and are not
+marked private, no-cache or no-store are stored. Cached pages carry an ETag, a
+Last-Modified date and `Cache-Control: public, max-age=…` (never beyond the next
+scheduled change) so browsers and CDNs can revalidate with a 304; pages for
+visitors with a session are marked `private, no-cache`.
+"""
+
+import hashlib
+import logging
+
+from django.conf import settings
+from django.http import HttpResponse
+from django.utils import timezone
+from django.utils.cache import get_conditional_response, patch_cache_control, patch_vary_headers
+from django.utils.http import http_date, parse_http_date_safe
+
+from .generation import cache_state, page_store, request_scope, stamp_of
+
+logger = logging.getLogger(__name__)
+
+PAGE_KEY = "page-cache:page:{stamp}:{url}"
+CACHEABLE_VARY = {"cookie", "accept-encoding"}
+SKIPPED_CACHE_CONTROL = {"private", "no-cache", "no-store"}
+
+
+def is_anonymous_request(request):
+    """True when nothing in the request can make its page personal."""
+    return not (
+        settings.SESSION_COOKIE_NAME in request.COOKIES
+        or getattr(settings, "MESSAGE_COOKIE_NAME", "messages") in request.COOKIES
+        or "HTTP_AUTHORIZATION" in request.META
+    )
+
+
+def is_skipped_path(path):
+    return any(path.startswith(prefix) for prefix in settings.PAGE_CACHE_SKIP_PREFIXES)
+
+
+def cache_control_directives(response):
+    return {part.split("=", 1)[0].strip().lower() for part in response.get("Cache-Control", "").split(",")}
+
+
+def is_storable(response):
+    if response.status_code != 200 or response.streaming or response.cookies:
+        return False
+    if cache_control_directives(response) & SKIPPED_CACHE_CONTROL:
+        return False
+    vary = {value.strip().lower() for value in response.get("Vary", "").split(",") if value.strip()}
+    return vary <= CACHEABLE_VARY
+
+
+def seconds_until(moment, now):
+    return max(1, int((moment - now).total_seconds())) if moment is not None else None
+
+
+class PageCacheMiddleware:
+    """Serve anonymous reader pages from the cache; mark everything else private."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        with request_scope(request):
+            return self.serve(request)
+
+    def serve(self, request):
+        if not settings.PAGE_CACHE:
+            return self.get_response(request)
+        if is_skipped_path(request.path) or not is_anonymous_request(request):
+            return self.private(self.get_response(request))
+        if request.method not in {"GET", "HEAD"}:
+            return self.get_response(request)
+        # Outside the try: a disallowed Host header must end in Django's 400, not a cache warning.
+        url = hashlib.md5(request.build_absolute_uri().encode(), usedforsecurity=False).hexdigest()
+        try:
+            now = timezone.now()
+            generation, next_change = cache_state(now)
+            key = PAGE_KEY.format(stamp=stamp_of(generation, next_change), url=url)
+            entry = page_store().get(key)
+        except Exception:
+            # A cache outage must not take the site down: render without it.
+            logger.exception("Page cache unavailable; serving without it")
+            return self.get_response(request)
+        if entry is not None:
+            return self.respond(request, self.rebuild(entry), now, next_change, hit=True)
+        response = self.get_response(request)
+        if not is_storable(response):
+            return response
+        if not response.has_header("ETag"):
+            response["ETag"] = f'"{hashlib.md5(response.content, usedforsecurity=False).hexdigest()}"'
+        if not response.has_header("Last-Modified"):
+            response["Last-Modified"] = http_date(now.timestamp())
+        timeout = min(settings.PAGE_CACHE_SECONDS, seconds_until(next_change, now) or settings.PAGE_CACHE_SECONDS)
+        entry = {
+            "status": response.status_code,
+            "content": response.content,
+            "headers": [(name, value) for name, value in response.items() if name.lower() != "set-cookie"],
+        }
+        try:
+            page_store().set(key, entry, timeout=timeout)
+        except Exception:
+            logger.exception("Page cache unavailable; page not stored")
+        return self.respond(request, response, now, next_change, hit=False)
+
+    @staticmethod
+    def rebuild(entry):
+        response = HttpResponse(entry["content"], status=entry["status"])
+        for name, value in entry["headers"]:
+            response[name] = value
+        return response
+
+    @staticmethod
+    def respond(request, response, now, next_change, *, hit):
+        response["X-Page-Cache"] = "hit" if hit else "miss"
+        if not response.has_header("Cache-Control"):
+            max_age = settings.PAGE_CACHE_MAX_AGE
+            if next_change is not None:
+                max_age = min(max_age, seconds_until(next_change, now))
+            patch_cache_control(response, public=True, max_age=max_age)
+            # A shared cache must not hand this copy to a visitor who has a session.
+            patch_vary_headers(response, ["Cookie"])
+        last_modified = response.get("Last-Modified")
+        return get_conditional_response(
+            request,
+            etag=response.get("ETag"),
+            last_modified=parse_http_date_safe(last_modified) if last_modified else None,
+            response=response,
+        )
+
+    @staticmethod
+    def private(response):
+        if not response.has_header("Cache-Control"):
+            patch_cache_control(response, private=True, no_cache=True)
+        return response

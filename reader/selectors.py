@@ -1,0 +1,226 @@
+"""What the reader's site reads. Every query starts from `Article.objects.live()`.
+
+A region, topic or author is public only while at least one live article
+carries it: a tag or byline used only by drafts, scheduled or embargoed stories
+gives nothing away, not even its name. Nothing here is remembered between
+requests (that is `reader.readmodel`) and nothing raises Http404: a missing
+thing is None, and the view decides.
+"""
+
+from django.conf import settings
+from django.db.models import Count, Exists, OuterRef, Q, Value
+from django.urls import reverse
+
+from articles.models import Article, Author, Byline, PromoFooter, RegionTag, TaggedRegion, TaggedTopic, TopicTag
+
+VOCABULARIES = {
+    "region": (RegionTag, TaggedRegion),
+    "topic": (TopicTag, TaggedTopic),
+}
+RELATED_LIMIT = 4
+# How many of the newest live articles of each shared tag are ranked for related stories.
+RELATED_CANDIDATES = 50
+HOME_SECONDARY_LIMIT = 2
+HOME_LATEST_LIMIT = 7
+HOME_SECTION_LIMIT = 4
+
+
+def live_articles():
+    """Live articles with what a list shows (bylines, regions, topics) prefetched."""
+    return Article.objects.live().with_listing_related()
+
+
+def live_article_ids():
+    """Ids of live articles, newest first: what list pages paginate before rendering cards."""
+    return Article.objects.live().values_list("pk", flat=True)
+
+
+def by_ids(ids):
+    """Live articles for a list of teasers, in the order of ids.
+
+    Read by primary key, then kept while `is_live` (the instance twin of
+    `live()`): with the live filter in SQL, SQLite walks the live-order index
+    past every live article instead of looking up the few ids.
+    """
+    found = Article.objects.for_listing().order_by().in_bulk(ids)
+    return [found[pk] for pk in ids if pk in found and found[pk].is_live]
+
+
+def next_public_change(at):
+    """The first moment after `at` when reader pages change without a write: a story goes live or a footer window turns."""
+    moments = [Article.objects.next_live_change(at), PromoFooter.objects.next_window_change(at)]
+    return min((moment for moment in moments if moment is not None), default=None)
+
+
+def public_tags(vocabulary):
+    """Tags of one vocabulary that carry live articles, with `article_count`, by name."""
+    tag_model, _through = VOCABULARIES[vocabulary]
+    live_ids = Article.objects.live().values("pk")
+    return (
+        tag_model.objects.annotate(
+            article_count=Count(
+                "tagged_articles", filter=Q(tagged_articles__content_object__in=live_ids), distinct=True
+            )
+        )
+        .filter(article_count__gt=0)
+        .order_by("name")
+    )
+
+
+def _carries_live_articles(vocabulary):
+    _tag_model, through = VOCABULARIES[vocabulary]
+    return Exists(through.objects.filter(tag=OuterRef("pk"), content_object__in=Article.objects.live().values("pk")))
+
+
+def public_tag(vocabulary, slug):
+    """The tag of this vocabulary at slug while it carries a live article, else None."""
+    tag_model, _through = VOCABULARIES[vocabulary]
+    return tag_model.objects.filter(_carries_live_articles(vocabulary), slug=slug).first()
+
+
+def _tagged_with(vocabulary, tag):
+    # EXISTS rather than a join: the planner walks the live-order index newest
+    # first and stops after one page, instead of sorting all of the tag's articles.
+    _tag_model, through = VOCABULARIES[vocabulary]
+    return Exists(through.objects.filter(tag=tag, content_object=OuterRef("pk")))
+
+
+def tag_articles(vocabulary, tag, *, queryset=None):
+    queryset = live_articles() if queryset is None else queryset
+    return queryset.filter(_tagged_with(vocabulary, tag))
+
+
+def public_authors():
+    """Authors with at least one live article."""
+    live_bylines = Byline.objects.filter(author=OuterRef("pk"), article__in=Article.objects.live().values("pk"))
+    return Author.objects.filter(Exists(live_bylines)).order_by("name")
+
+
+def public_author(slug):
+    return public_authors().filter(slug=slug).first()
+
+
+def author_articles(author, *, queryset=None):
+    queryset = live_articles() if queryset is None else queryset
+    return queryset.filter(Exists(Byline.objects.filter(author=author, article=OuterRef("pk"))))
+
+
+def article_plan(slug):
+    """(pk, related ids) of the live article at slug, or None."""
+    article = Article.objects.live().filter(slug=slug).first()
+    if article is None:
+        return None
+    region_ids = [tag.pk for tag in article.regions.all()]
+    topic_ids = [tag.pk for tag in article.topics.all()]
+    return article.pk, related_ids(article.pk, region_ids, topic_ids, RELATED_LIMIT)
+
+
+def article_for_reader(slug, pk, related):
+    """The live article pk at slug with everything its page shows, or None.
+
+    Its related articles (ids chosen by `article_plan`) are read in the same
+    queries and kept on the article for `related_articles()`.
+    """
+    rows = {
+        row.pk: row
+        for row in live_articles()
+        .filter(pk__in=[pk, *related])
+        .select_related("promo_footer__teaser_article")
+        .prefetch_related("corrections")
+    }
+    article = rows.get(pk)
+    if article is None or article.slug != slug:
+        return None
+    article.related_articles = [rows[related_pk] for related_pk in related if related_pk in rows]
+    return article
+
+
+def related_ids(article_pk, region_ids, topic_ids, limit):
+    """Live articles sharing a region or topic, most tags in common first, from the newest candidates of each tag.
+
+    Counting shared tags over every article of a big region would read tens
+    of thousands of rows; the newest RELATED_CANDIDATES of each tag come off
+    the live-order index like the first page of a section, and only those are ranked.
+    """
+    if not region_ids and not topic_ids:
+        return []
+    newest_of_each_tag = [
+        Article.objects.filter(
+            pk__in=tag_articles(vocabulary, tag_id, queryset=Article.objects.live()).values("pk")[:RELATED_CANDIDATES]
+        )
+        .order_by()
+        .values_list("pk", flat=True)
+        for vocabulary, tag_ids in (("region", region_ids), ("topic", topic_ids))
+        for tag_id in tag_ids
+    ]
+    # Two small reads: the candidates (one UNION of index walks), then those few ranked by primary key.
+    candidate_ids = set(newest_of_each_tag[0].union(*newest_of_each_tag[1:], all=True)) - {article_pk}
+    queryset = (
+        Article.objects.filter(pk__in=candidate_ids)
+        .annotate(
+            shared_tags=Count("regions", filter=Q(regions__in=region_ids), distinct=True)
+            + Count("topics", filter=Q(topics__in=topic_ids), distinct=True)
+        )
+        .order_by("-shared_tags", "-publish_at", "-pk")
+    )
+    return list(queryset.values_list("pk", flat=True)[:limit])
+
+
+def _featured_sections(sections, *, exclude_ids, limit):
+    """[(vocabulary, tag, article ids)] for configured (vocabulary, slug) pairs, in order.
+
+    Articles already shown (exclude_ids, and those picked for earlier sections)
+    are not repeated; a section left with nothing to show is left out.
+    """
+    shown = set(exclude_ids)
+    plan = []
+    for vocabulary, slug in sections:
+        tag_model, _through = VOCABULARIES[vocabulary]
+        tag = tag_model.objects.filter(slug=slug).first()
+        if tag is None:
+            continue
+        ids = list(
+            tag_articles(vocabulary, tag, queryset=Article.objects.live())
+            .exclude(pk__in=shown)
+            .values_list("pk", flat=True)[:limit]
+        )
+        if ids:
+            shown.update(ids)
+            plan.append((vocabulary, tag, ids))
+    return plan
+
+
+def home_plan():
+    """The home page's ids: a lead story, two more under it, the latest after those, then the featured sections."""
+    front = list(Article.objects.live().values_list("pk", flat=True)[: 1 + HOME_SECONDARY_LIMIT + HOME_LATEST_LIMIT])
+    sections = _featured_sections(settings.HOME_SECTIONS, exclude_ids=front, limit=HOME_SECTION_LIMIT)
+    return {
+        "lead_ids": front[:1],
+        "secondary_ids": front[1 : 1 + HOME_SECONDARY_LIMIT],
+        "latest_ids": front[1 + HOME_SECONDARY_LIMIT :],
+        "sections": [(tag, vocabulary, ids) for vocabulary, tag, ids in sections],
+    }
+
+
+def nav_sections():
+    """[(name, url)] for the masthead navigation: the public sections among settings.NAV_SECTIONS, in order."""
+    by_vocabulary = {}
+    for vocabulary, slug in settings.NAV_SECTIONS:
+        by_vocabulary.setdefault(vocabulary, []).append(slug)
+    # One query for both vocabularies: the public tags among those configured.
+    querysets = [
+        VOCABULARIES[vocabulary][0]
+        .objects.filter(_carries_live_articles(vocabulary), slug__in=slugs)
+        .annotate(vocabulary=Value(vocabulary))
+        .order_by()
+        .values_list("vocabulary", "slug", "name")
+        for vocabulary, slugs in by_vocabulary.items()
+    ]
+    if not querysets:
+        return []
+    names = {(vocabulary, slug): name for vocabulary, slug, name in querysets[0].union(*querysets[1:], all=True)}
+    return [
+        (names[vocabulary, slug], reverse(f"reader:{vocabulary}", kwargs={"slug": slug}))
+        for vocabulary, slug in map(tuple, settings.NAV_SECTIONS)
+        if (vocabulary, slug) in names
+    ]

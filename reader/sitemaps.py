@@ -1,0 +1,126 @@
+"""Sitemaps of what is live: articles, sections, authors, and a Google News sitemap.
+
+Locations are absolute on SITE_URL, like canonical links, whatever host the
+request came in on.
+"""
+
+from datetime import timedelta
+from urllib.parse import urlsplit
+
+from django.conf import settings
+from django.contrib.sitemaps import Sitemap
+from django.contrib.sitemaps.views import SitemapIndexItem, x_robots_tag
+from django.db.models import Max
+from django.http import HttpResponse
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+
+from articles.models import Article
+
+from . import readmodel, selectors
+from .links import absolute
+
+NEWS_WINDOW = timedelta(hours=48)
+NEWS_LIMIT = 1000  # Google News reads at most this many entries
+ARTICLES_PER_SITEMAP = 5000
+
+
+class SiteUrlSitemap(Sitemap):
+    def get_urls(self, page=1, site=None, protocol=None):
+        parts = urlsplit(settings.SITE_URL)
+        return self._urls(page, parts.scheme, parts.netloc)
+
+
+class ArticleSitemap(SiteUrlSitemap):
+    changefreq = "hourly"
+    # Smaller than the 50,000 the protocol allows, so every page costs the same modest amount.
+    limit = ARTICLES_PER_SITEMAP
+
+    def items(self):
+        return Article.objects.live().only("slug", "updated_at", "publish_at").order_by("-publish_at", "-pk")
+
+    def lastmod(self, article):
+        return max(article.updated_at, article.publish_at)
+
+    def get_latest_lastmod(self):
+        """The newest lastmod in one aggregate, instead of reading every article."""
+        latest = Article.objects.live().aggregate(updated=Max("updated_at"), published=Max("publish_at"))
+        return max((moment for moment in latest.values() if moment is not None), default=None)
+
+
+class SectionSitemap(SiteUrlSitemap):
+    changefreq = "hourly"
+
+    def items(self):
+        return [*readmodel.public_tags("region"), *readmodel.public_tags("topic")]
+
+
+class AuthorSitemap(SiteUrlSitemap):
+    changefreq = "daily"
+
+    def items(self):
+        return selectors.public_authors()
+
+
+class PageSitemap(SiteUrlSitemap):
+    changefreq = "hourly"
+
+    def items(self):
+        return ["reader:home", "reader:regions", "reader:topics"]
+
+    def location(self, name):
+        return reverse(name)
+
+
+class NewsSitemap(SiteUrlSitemap):
+    """Articles first published in the last 48 hours, for Google News."""
+
+    limit = NEWS_LIMIT
+
+    def items(self):
+        since = timezone.now() - NEWS_WINDOW
+        # A list, so the paginator counts it without a second query; at most NEWS_LIMIT small rows.
+        return list(
+            Article.objects.live()
+            .filter(publish_at__gte=since)
+            .only("slug", "headline", "updated_at", "publish_at")
+            .order_by("-publish_at", "-pk")[:NEWS_LIMIT]
+        )
+
+    def lastmod(self, article):
+        return max(article.updated_at, article.publish_at)
+
+
+SITEMAPS = {
+    "pages": PageSitemap,
+    "articles": ArticleSitemap,
+    "sections": SectionSitemap,
+    "authors": AuthorSitemap,
+}
+NEWS_SITEMAPS = {"news": NewsSitemap}
+
+
+@x_robots_tag
+def sitemap_index(request):
+    """The sitemap index, listing each section sitemap (and its later pages) on SITE_URL.
+
+    It is rendered once per content generation: its entries need page counts
+    and latest changes over the whole archive, and it lists one more page per
+    5,000 articles, so only its size, not its cost, grows with the archive.
+    """
+    xml = readmodel.sitemap_index(lambda: render_to_string("sitemap_index.xml", {"sitemaps": _index_entries()}))
+    return HttpResponse(xml, content_type="application/xml")
+
+
+def _index_entries():
+    entries = []
+    for section, sitemap_class in SITEMAPS.items():
+        sitemap = sitemap_class()
+        location = absolute(reverse("sitemap_section", kwargs={"section": section}))
+        lastmod = sitemap.get_latest_lastmod()
+        entries.append(SitemapIndexItem(location, lastmod))
+        entries += [
+            SitemapIndexItem(f"{location}?p={page}", lastmod) for page in range(2, sitemap.paginator.num_pages + 1)
+        ]
+    return entries

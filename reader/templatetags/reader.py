@@ -1,0 +1,148 @@
+"""Template tags for the reader's site: navigation, hero images, related stories, metadata."""
+
+import json
+
+from django import template
+from django.conf import settings
+from django.core.serializers.json import DjangoJSONEncoder
+from django.utils.safestring import mark_safe
+
+from .. import readmodel, selectors
+from ..links import absolute, site_links
+
+register = template.Library()
+
+# Inside <script>, these could end the element or open a comment: escape them.
+JSON_SCRIPT_ESCAPES = {ord("<"): "\\u003C", ord(">"): "\\u003E", ord("&"): "\\u0026"}
+
+
+@register.simple_tag
+def absolute_url(path):
+    """path on the outlet's public address (SITE_URL); full URLs pass through."""
+    return absolute(path)
+
+
+@register.simple_tag(takes_context=True)
+def page_url(context, number):
+    """The current address with ?page=number, keeping the other query parameters (e.g. q)."""
+    query = context["request"].GET.copy()
+    if number == 1:
+        query.pop("page", None)
+    else:
+        query["page"] = number
+    encoded = query.urlencode()
+    return f"?{encoded}" if encoded else context["request"].path
+
+
+@register.inclusion_tag("reader/includes/nav.html", takes_context=True)
+def section_nav(context):
+    return {"sections": readmodel.nav_sections(), "request": context.get("request"), "SITE_LINKS": site_links()}
+
+
+@register.simple_tag
+def article_cards(ids, variant):
+    """The rendered cards of the live articles with these ids, in order: `{% article_cards ids "list" as cards %}`."""
+    return readmodel.card_groups([(ids, variant)])[0]
+
+
+@register.inclusion_tag("reader/includes/related.html")
+def related_articles(article):
+    """Live stories sharing a region or topic with article (chosen with the article's page, or now for a preview)."""
+    if hasattr(article, "related_articles"):
+        return {"related": article.related_articles}
+    region_ids = tuple(tag.pk for tag in article.regions.all())
+    topic_ids = tuple(tag.pk for tag in article.topics.all())
+    ids = readmodel.related_ids(article.pk, region_ids, topic_ids, selectors.RELATED_LIMIT)
+    return {"related": selectors.by_ids(ids)}
+
+
+def hero_image(article):
+    """A dict describing the article's hero image for templates, or None.
+
+    Uses the renditions made when the image was saved; an image without them
+    falls back to the original file.
+    """
+    renditions = article.hero_renditions or {}
+    jpeg = renditions.get("jpeg") or []
+    webp = renditions.get("webp") or []
+    if jpeg:
+        fallback = next((item for item in jpeg if item["width"] >= 800), jpeg[-1])
+        return {
+            "src": fallback["url"],
+            "jpeg_srcset": ", ".join(f"{item['url']} {item['width']}w" for item in jpeg),
+            "webp_srcset": ", ".join(f"{item['url']} {item['width']}w" for item in webp),
+            "width": renditions.get("width"),
+            "height": renditions.get("height"),
+            "largest": jpeg[-1]["url"],
+        }
+    if article.hero_image:
+        return {
+            "src": article.hero_image.url,
+            "jpeg_srcset": "",
+            "webp_srcset": "",
+            "width": None,
+            "height": None,
+            "largest": article.hero_image.url,
+        }
+    return None
+
+
+@register.filter
+def hero_image_info(article):
+    return hero_image(article)
+
+
+@register.inclusion_tag("reader/includes/picture.html")
+def hero_picture(article, sizes="100vw", loading="lazy", css_class=""):
+    return {
+        "image": hero_image(article),
+        "alt": article.hero_alt,
+        "sizes": sizes,
+        "loading": loading,
+        "css_class": css_class,
+    }
+
+
+@register.simple_tag(takes_context=True)
+def article_json_ld(context, article):
+    """schema.org NewsArticle for article as a safely escaped <script> element."""
+    url = absolute_url(article.get_absolute_url())
+    image = hero_image(article)
+    data = {
+        "@context": "https://schema.org",
+        "@type": "NewsArticle",
+        "mainEntityOfPage": {"@type": "WebPage", "@id": url},
+        "url": url,
+        "headline": article.headline,
+        "description": article.standfirst or article.excerpt,
+        "datePublished": article.publish_at,
+        "dateModified": max(article.updated_at, article.publish_at) if article.publish_at else article.updated_at,
+        "author": [
+            {"@type": "Person", "name": author.name, "url": absolute_url(author.get_absolute_url())}
+            for author in article.authors
+        ],
+        "publisher": {
+            "@type": "NewsMediaOrganization",
+            "name": settings.SITE_NAME,
+            "url": absolute_url("/"),
+        },
+        "articleSection": [tag.name for tag in article.topics.all()],
+        "contentLocation": [{"@type": "Place", "name": tag.name} for tag in article.regions.all()],
+        "inLanguage": settings.SITE_LANGUAGE,
+        "isAccessibleForFree": True,
+    }
+    if image:
+        data["image"] = [absolute_url(image["largest"])]
+    corrections = [
+        {
+            "@type": "CorrectionComment",
+            "name": correction.get_kind_display(),
+            "text": correction.text,
+            "datePublished": correction.created_at,
+        }
+        for correction in article.corrections.all()
+    ]
+    if corrections:
+        data["correction"] = corrections
+    encoded = json.dumps(data, cls=DjangoJSONEncoder, ensure_ascii=False).translate(JSON_SCRIPT_ESCAPES)
+    return mark_safe(f'<script type="application/ld+json">{encoded}</script>')

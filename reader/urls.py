@@ -1,0 +1,26 @@
+from django.urls import path
+
+from . import feeds, preview, views
+
+app_name = "reader"
+
+urlpatterns = [
+    path("", views.HomeView.as_view(), name="home"),
+    path("news/<slug:slug>/", views.ArticleDetailView.as_view(), name="detail"),
+    path("regions/", views.RegionIndexView.as_view(), name="regions"),
+    path("topics/", views.TopicIndexView.as_view(), name="topics"),
+    path("region/<slug:slug>/", views.RegionView.as_view(), name="region"),
+    path("topic/<slug:slug>/", views.TopicView.as_view(), name="topic"),
+    path("author/<slug:slug>/", views.AuthorView.as_view(), name="author"),
+    path("search/", views.SearchView.as_view(), name="search"),
+    path("feed/", feeds.written_once(feeds.LatestArticlesFeed()), name="feed"),
+    path("feed/atom/", feeds.written_once(feeds.LatestArticlesAtomFeed()), name="feed_atom"),
+    path("region/<slug:slug>/feed/", feeds.written_once(feeds.RegionFeed()), name="region_feed"),
+    path("region/<slug:slug>/feed/atom/", feeds.written_once(feeds.RegionAtomFeed()), name="region_feed_atom"),
+    path("topic/<slug:slug>/feed/", feeds.written_once(feeds.TopicFeed()), name="topic_feed"),
+    path("topic/<slug:slug>/feed/atom/", feeds.written_once(feeds.TopicAtomFeed()), name="topic_feed_atom"),
+    path("author/<slug:slug>/feed/", feeds.written_once(feeds.AuthorFeed()), name="author_feed"),
+    path("author/<slug:slug>/feed/atom/", feeds.written_once(feeds.AuthorAtomFeed()), name="author_feed_atom"),
+    path("preview/<str:token>/", preview.shared_preview, name="preview"),
+    path("preview/article/<int:pk>/", preview.staff_preview, name="staff_preview"),
+]

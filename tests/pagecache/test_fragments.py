@@ -1,0 +1,121 @@
+"""Rendered cards, article parts and feeds are kept once per content generation, and are never stale."""
+
+from datetime import timedelta
+
+import pytest
+from django.test import RequestFactory
+from django.utils import timezone
+
+from articles import cache as page_cache
+from articles import fragments, services
+from articles.models import Article, Author, RegionTag
+from tests.helpers.factories import make_article, make_author, make_user
+
+pytestmark = pytest.mark.django_db
+
+LIVE = Article.Status.PUBLISHED
+
+
+@pytest.fixture(autouse=True)
+def memo_on(settings):
+    settings.GENERATION_MEMO = True
+    page_cache.page_store().clear()
+
+
+def published(headline, *, hours_ago=1, **fields):
+    return make_article(headline, status=LIVE, publish_at=timezone.now() - timedelta(hours=hours_ago), **fields)
+
+
+@pytest.fixture
+def story():
+    author = make_author("Nadia Okafor")
+    return published("Lantern walk returns", regions=["Pimlico"], topics=["Culture"], authors=[author])
+
+
+def reader_pages(article):
+    pages = ["/", "/region/pimlico/", "/topic/culture/", "/author/nadia-okafor/", article.get_absolute_url()]
+    return [*pages, "/feed/", "/region/pimlico/feed/atom/"]
+
+
+def test_a_warm_reader_page_runs_no_sql(client, story, django_assert_num_queries):
+    for path in reader_pages(story):
+        first = client.get(path)
+        assert first.status_code == 200, path
+        with django_assert_num_queries(0):
+            again = client.get(path)
+        assert again.content == first.content, path
+
+
+def test_an_edited_headline_is_on_every_page_at_once(client, story, django_capture_on_commit_callbacks):
+    for path in reader_pages(story):
+        assert "Lantern walk returns" in client.get(path).content.decode(), path
+    story.headline = "Lantern walk postponed"
+    with django_capture_on_commit_callbacks(execute=True):
+        services.article_save(article=story, user=make_user("Editor"))
+    for path in reader_pages(story):
+        html = client.get(path).content.decode()
+        assert "Lantern walk postponed" in html, path
+        assert "Lantern walk returns" not in html, path
+
+
+def test_a_renamed_author_and_region_show_on_cards_at_once(client, story, django_capture_on_commit_callbacks):
+    assert "Nadia Okafor" in client.get("/region/pimlico/").content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        author = Author.objects.get(slug="nadia-okafor")
+        author.name = "Nadia Okafor-Bell"
+        author.save()
+        region = RegionTag.objects.get(slug="pimlico")
+        region.name = "Pimlico and Victoria"
+        region.save()
+    html = client.get("/topic/culture/").content.decode()
+    assert "Nadia Okafor-Bell" in html
+    assert ">Pimlico and Victoria</a>" in html
+
+
+def test_an_unpublished_story_leaves_every_card_and_its_page(client, story, django_capture_on_commit_callbacks):
+    other = published("Market day moves", hours_ago=2, regions=["Pimlico"], topics=["Culture"])
+    assert story.get_absolute_url() in client.get("/region/pimlico/").content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        services.article_unpublish(article=story, user=make_user("Editor"))
+    for path in ["/", "/region/pimlico/", "/topic/culture/"]:
+        html = client.get(path).content.decode()
+        assert story.get_absolute_url() not in html, path
+        assert other.get_absolute_url() in html, path
+    assert client.get(story.get_absolute_url()).status_code == 404
+
+
+def test_cards_of_many_groups_are_read_together_and_kept(story, django_assert_num_queries):
+    others = [published(f"Story {n}", hours_ago=n + 2, regions=["Westminster"]) for n in range(3)]
+    groups = [([story.pk], "lead"), ([others[0].pk, others[1].pk], "list"), ([others[2].pk], "latest")]
+    page_cache.cache_state(timezone.now())
+    # Articles, bylines, regions and topics: one read for every card of every group.
+    with django_assert_num_queries(4):
+        lead, listed, latest = fragments.card_groups(groups)
+    assert 'class="lead-story"' in lead[0] and "Lantern walk returns" in lead[0]
+    assert [others[0].headline in listed[0], others[1].headline in listed[1]] == [True, True]
+    assert 'class="card__excerpt"' in listed[0] and 'class="card__excerpt"' not in latest[0]
+    with django_assert_num_queries(0):
+        assert fragments.card_groups(groups) == [lead, listed, latest]
+
+
+def test_an_id_that_is_not_live_gives_no_card(story):
+    draft = make_article("Still a draft", regions=["Pimlico"])
+    assert len(fragments.cards([draft.pk, story.pk, 10**9], "list")) == 1
+
+
+def test_an_unknown_card_variant_is_a_programming_error(story):
+    with pytest.raises(ValueError, match="Unknown card variant"):
+        fragments.cards([story.pk], "poster")
+
+
+def test_a_read_only_request_reads_the_generation_once():
+    factory = RequestFactory()
+    with page_cache.request_scope(factory.get("/")):
+        before = page_cache.generation_stamp()
+        page_cache.bump_generation()
+        assert page_cache.generation_stamp() == before
+    assert page_cache.generation_stamp() != before
+    with page_cache.request_scope(factory.post("/")):
+        during = page_cache.generation_stamp()
+        page_cache.bump_generation()
+        assert page_cache.generation_stamp() != during

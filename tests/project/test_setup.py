@@ -1,0 +1,64 @@
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.core.management import call_command
+
+from articles.models import Article, Author, PromoFooter, RegionTag, TopicTag
+
+PROJECT_DIR = Path(__file__).resolve().parent.parent.parent
+
+
+@pytest.mark.django_db
+def test_load_demo_is_idempotent_and_covers_every_role(capsys):
+    call_command("load_demo")
+    counts = [Article.objects.count(), Author.objects.count(), RegionTag.objects.count(), TopicTag.objects.count()]
+    call_command("load_demo")
+    assert [
+        Article.objects.count(),
+        Author.objects.count(),
+        RegionTag.objects.count(),
+        TopicTag.objects.count(),
+    ] == counts
+    assert Article.objects.live().count() >= 12
+    assert Article.objects.filter(status=Article.Status.DRAFT).exists()
+    default = PromoFooter.objects.get(is_default=True)
+    assert default.teaser_article.is_live
+    assert "Culture" in default.teaser_article.topics.names()
+    assert "London" in default.teaser_article.regions.names()
+    users = get_user_model().objects.all()
+    assert {group.name for user in users for group in user.groups.all()} >= {"Reporter", "Editor", "Admin"}
+    assert "reporter /" in capsys.readouterr().out
+
+
+def run_manage(*args, env_overrides):
+    # A clean environment: nothing the test session itself set (e.g. for the browser) leaks in.
+    ignored = {"DATABASE_URL", "DEBUG", "DJANGO_ALLOW_ASYNC_UNSAFE"}
+    env = {key: value for key, value in os.environ.items() if key not in ignored}
+    env.update(env_overrides)
+    return subprocess.run(
+        [sys.executable, "manage.py", *args], cwd=PROJECT_DIR, env=env, capture_output=True, text=True, timeout=120
+    )
+
+
+PRODUCTION_ENV = {
+    "NEWSROOM_ENV": "production",
+    "SECRET_KEY": "x7#long-random-production-secret-for-the-deploy-check-0123456789abcdef",
+    "ALLOWED_HOSTS": "news.example.org",
+}
+
+
+def test_production_settings_pass_the_deploy_check():
+    result = run_manage("check", "--deploy", "--fail-level", "WARNING", env_overrides=PRODUCTION_ENV)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+@pytest.mark.parametrize("missing", ["SECRET_KEY", "ALLOWED_HOSTS"])
+def test_production_refuses_to_start_without_required_values(missing):
+    env = {key: value for key, value in PRODUCTION_ENV.items() if key != missing}
+    result = run_manage("check", env_overrides=env)
+    assert result.returncode != 0
+    assert f"{missing} must be set" in result.stderr

@@ -1,0 +1,186 @@
+"""Search on whichever database the suite runs on: PostgreSQL full-text, or the SQLite fallback."""
+
+from datetime import timedelta
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from articles import search, selectors, services
+from articles.models import Article
+from articles.search import ranked_ids
+from tests.helpers.factories import make_article, make_user
+
+pytestmark = pytest.mark.django_db
+
+
+def published(headline, *, hours_ago=1, **fields):
+    return make_article(
+        headline, status=Article.Status.PUBLISHED, publish_at=timezone.now() - timedelta(hours=hours_ago), **fields
+    )
+
+
+@pytest.fixture
+def stories():
+    in_body = published("Council news", hours_ago=1, standfirst="Short.", body="<p>The lantern parade was long.</p>")
+    in_headline = published("Lantern walk returns", hours_ago=5, standfirst="A walk.", body="<p>Crowds.</p>")
+    in_standfirst = published("Winter walk", hours_ago=3, standfirst="Lanterns light the square.", body="<p>Fine.</p>")
+    unrelated = published("Budget vote", standfirst="Money.", body="<p>Councillors voted.</p>")
+    draft = make_article("Lantern draft", standfirst="Lantern.", body="<p>Lantern.</p>")
+    return in_headline, in_standfirst, in_body, unrelated, draft
+
+
+def results(client, query, page=None):
+    params = {"q": query} if page is None else {"q": query, "page": page}
+    response = client.get("/search/", params)
+    assert response.status_code == 200
+    return response
+
+
+def test_headline_ranks_above_standfirst_above_body(client, stories):
+    in_headline, in_standfirst, in_body, _unrelated, _draft = stories
+    found = list(results(client, "lantern").context["article_ids"])
+    assert found == [in_headline.pk, in_standfirst.pk, in_body.pk]
+
+
+def test_every_word_must_match(client, stories):
+    in_headline, *_ = stories
+    assert list(results(client, "lantern walk returns").context["article_ids"]) == [in_headline.pk]
+    assert list(results(client, "lantern budget").context["article_ids"]) == []
+
+
+def test_html_markup_is_not_searched(client, stories):
+    assert list(results(client, "strong").context["article_ids"]) == []
+    published("Markup", body="<p><strong>Bold</strong> claim</p>")
+    assert list(results(client, "strong").context["article_ids"]) == []
+
+
+def test_search_matches_regardless_of_case(client, stories):
+    in_headline, *_ = stories
+    assert in_headline.pk in results(client, "LANTERN WALK").context["article_ids"]
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "",
+        "   ",
+        "x" * 5000,
+        "lantern " * 300,
+        '"unclosed',
+        "a & b | !c <-> d:*",
+        "-lantern",
+        "OR OR OR",
+        "'; DROP TABLE articles_article; --",
+        "%_%",
+        "\x00\x01 lantern \u202e",
+        "🏮",
+        "the",
+        "\\",
+        "(((",
+    ],
+)
+def test_odd_queries_get_a_normal_page(client, stories, query):
+    response = results(client, query)
+    assert "Search" in response.content.decode()
+
+
+def test_empty_query_shows_a_prompt_not_every_article(client, stories):
+    response = results(client, "")
+    assert list(response.context["article_ids"]) == []
+    assert "Type a word or two" in response.content.decode()
+
+
+def test_search_is_paginated_and_keeps_the_query(client):
+    for n in range(25):
+        published(f"Lantern story {n}", hours_ago=n + 1)
+    first = results(client, "lantern")
+    assert len(first.context["article_ids"]) == 20
+    assert 'rel="next" href="?q=lantern&amp;page=2"' in first.content.decode()
+    assert len(results(client, "lantern", page=2).context["article_ids"]) == 5
+    assert client.get("/search/", {"q": "lantern", "page": 3}).status_code == 404
+    assert client.get("/search/", {"q": "lantern", "page": "x"}).status_code == 404
+
+
+def test_equally_good_matches_are_newest_first(client):
+    newest_but_added_first = published("Lantern fair", hours_ago=1)
+    older = published("Lantern fair", hours_ago=5)
+    newer = published("Lantern fair", hours_ago=2)
+    found = results(client, "lantern").context["article_ids"]
+    assert found == [newest_but_added_first.pk, newer.pk, older.pk]
+
+
+def test_search_page_is_not_indexed(client, stories):
+    assert '<meta name="robots" content="noindex">' in results(client, "lantern").content.decode()
+
+
+def test_only_the_newest_matches_are_ranked(client, stories, monkeypatch):
+    _in_headline, in_standfirst, _in_body, _unrelated, _draft = stories
+    # The two most recently added matches are the draft and in_standfirst; only the live one is shown.
+    monkeypatch.setattr(search, "SEARCH_CANDIDATES", 2)
+    assert list(results(client, "lantern").context["article_ids"]) == [in_standfirst.pk]
+
+
+def test_a_repeated_search_reads_only_the_page_it_shows(client, stories, settings, django_assert_num_queries):
+    in_headline, in_standfirst, in_body, _unrelated, _draft = stories
+    settings.GENERATION_MEMO = True
+    first = results(client, "lantern")
+    # The ranked ids and the rendered cards are both remembered: no search, no count, no rows.
+    with django_assert_num_queries(0):
+        again = results(client, "lantern")
+    assert again.context["article_ids"] == [in_headline.pk, in_standfirst.pk, in_body.pk]
+    assert again.content == first.content
+
+
+def test_a_publish_shows_up_in_a_remembered_search(client, stories, settings, django_capture_on_commit_callbacks):
+    settings.GENERATION_MEMO = True
+    assert results(client, "lantern").context["paginator"].count == 3
+    draft = stories[-1]
+    with django_capture_on_commit_callbacks(execute=True):
+        services.article_publish(article=draft, user=make_user("Editor"))
+    response = results(client, "lantern")
+    assert response.context["paginator"].count == 4
+    assert draft.pk in response.context["article_ids"]
+
+
+def test_the_results_cards_read_their_rows_by_primary_key(stories):
+    with CaptureQueriesContext(connection) as queries:
+        assert len(selectors.by_ids(ranked_ids("lantern"))) == 3
+    rows = queries.captured_queries[1]["sql"]
+    assert rows.startswith('SELECT "articles_article"."id"'), rows
+    if connection.vendor == "sqlite":
+        # A filter on the live columns would send SQLite down the live-order index past every live article.
+        assert explain(rows).splitlines() == ["SEARCH articles_article USING INTEGER PRIMARY KEY (rowid=?)"]
+
+
+def explain(sql):
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SET LOCAL enable_seqscan = off")
+            cursor.execute(f"EXPLAIN {sql}")
+            return "\n".join(row[0] for row in cursor.fetchall())
+        cursor.execute(f"EXPLAIN QUERY PLAN {sql}")
+        return "\n".join(row[-1] for row in cursor.fetchall())
+
+
+def test_postgres_search_uses_the_stored_vector_index_and_sqlite_the_fts_table(stories):
+    with CaptureQueriesContext(connection) as queries:
+        assert ranked_ids("lantern")
+    (query,) = queries.captured_queries
+    plan = explain(query["sql"])
+    # Candidates come from the search index alone, never from a walk of the live articles.
+    assert "article_live_order_idx" not in plan, plan
+    if connection.vendor == "postgresql":
+        assert "article_search_document_idx" in plan, plan
+    else:
+        assert connection.vendor == "sqlite"
+        steps = [step for step in plan.splitlines() if step.startswith(("SCAN", "SEARCH"))]
+        # The FTS index's own newest matches drive the query, each then read by primary key.
+        assert steps[0].startswith("SCAN articles_article_search VIRTUAL TABLE"), plan
+        assert [step for step in steps if "articles_article " in f"{step} "] == [
+            "SEARCH articles_article USING INTEGER PRIMARY KEY (rowid=?)"
+        ], plan
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT name FROM sqlite_master WHERE type = 'index' AND name = 'article_search_idx'")
+            assert cursor.fetchall() == []
