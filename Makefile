@@ -21,11 +21,14 @@ run: $(STAMP)
 	@echo "Starting The WP Times on http://127.0.0.1:8000 (admin: http://127.0.0.1:8000/admin/)"
 	$(BIN)/python manage.py runserver 127.0.0.1:8000
 
+# Two workers: CI and a developer's machine both have at least two cores.
 test: $(STAMP)
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n 2 $(PYTEST_ARGS)
 
+# ruff, the architecture's import contracts (pyproject.toml) and the missing-migrations check.
 lint: $(STAMP)
 	$(BIN)/ruff check .
+	$(BIN)/lint-imports
 	$(BIN)/python manage.py makemigrations --check --dry-run
 
 clean:

@@ -8,7 +8,7 @@ from django.contrib.admin.widgets import AutocompleteSelectMultiple
 from django.db import transaction
 from django.utils import timezone
 
-from .. import services, validators
+from .. import services
 from ..exceptions import EditConflictError
 from ..models import Article, Correction, RegionTag, TopicTag
 
@@ -86,8 +86,7 @@ class ArticleAdminForm(forms.ModelForm):
 class LocalDateTimeField(forms.Field):
     """A time typed in the newsroom's time zone (YYYY-MM-DDTHH:MM, as the picker sends it); blank is None."""
 
-    def __init__(self, *, what, **kwargs):
-        self.what = what
+    def __init__(self, **kwargs):
         super().__init__(required=False, **kwargs)
 
     def to_python(self, value):
@@ -105,18 +104,13 @@ class LocalDateTimeField(forms.Field):
         except (OverflowError, ValueError) as error:
             raise forms.ValidationError(f"“{value}” is out of range; check the year.") from error
 
-    def validate(self, value):
-        super().validate(value)
-        if problem := validators.datetime_problem(value, what=self.what):
-            raise forms.ValidationError(problem)
-
 
 class TransitionForm(forms.Form):
     """What a workflow button posts: an optional comment, and for publishing, the times."""
 
     comment = forms.CharField(required=False, strip=False)
-    publish_at = LocalDateTimeField(what="publish time")
-    embargo_ends_at = LocalDateTimeField(what="embargo end")
+    publish_at = LocalDateTimeField()
+    embargo_ends_at = LocalDateTimeField()
 
 
 class CorrectionForm(forms.Form):

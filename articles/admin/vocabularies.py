@@ -1,6 +1,7 @@
 """The desk's vocabularies and reusable blocks: authors, regions and topics, promo footers."""
 
 from django.contrib import admin
+from django.db import models
 from reversion.admin import VersionAdmin
 
 from ..models import Author, PromoFooter, RegionTag, TopicTag
@@ -22,6 +23,8 @@ class TagAdmin(admin.ModelAdmin):
 
 @admin.register(PromoFooter)
 class PromoFooterAdmin(VersionAdmin):
+    # A teaser address typed without a scheme is taken as https, as Django 6 will.
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     list_display = ["name", "is_default", "teaser_article", "teaser_text", "starts_at", "ends_at"]
     list_filter = ["is_default"]
     autocomplete_fields = ["teaser_article"]

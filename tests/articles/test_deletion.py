@@ -7,7 +7,8 @@ from django.contrib.auth import get_user_model
 from django.db.models import ProtectedError
 
 from articles.models import Article, Author, RegionTag, TopicTag
-from tests.helpers.factories import make_article, make_author, make_footer
+from articles.services import article_save
+from tests.helpers.factories import make_article, make_author, make_footer, make_user
 from tests.helpers.images import image_bytes, upload
 
 pytestmark = pytest.mark.django_db
@@ -57,7 +58,8 @@ def test_deleting_the_hero_image_keeps_the_article(media_root):
     stored = Path(article.hero_image.path)
     assert stored.exists() and article.hero_renditions
     article = Article.objects.get(pk=article.pk)
-    article.hero_image.delete(save=True)
+    article.hero_image.delete(save=False)
+    article_save(article=article, user=make_user("Editor"))
     assert not stored.exists()
     article = Article.objects.get(pk=article.pk)
     assert not article.hero_image

@@ -11,7 +11,8 @@ from PIL import Image
 
 from articles import images
 from articles.models import Article, Author
-from tests.helpers.factories import make_article, make_author
+from articles.services import article_save
+from tests.helpers.factories import make_article, make_author, make_user
 from tests.helpers.images import (
     GPS_IFD,
     animated_gif,
@@ -240,14 +241,15 @@ def test_renditions_follow_the_image_and_are_not_rebuilt_otherwise(media_root):
     first = Article.objects.get(pk=article.pk)
     assert first.hero_renditions["jpeg"]
 
+    editor = make_user("Editor")
     first.headline = "A new headline"
-    first.save()
+    article_save(article=first, user=editor)
     assert Article.objects.get(pk=article.pk).hero_renditions == first.hero_renditions
     files_before = sorted(Path(media_root, "renditions").rglob("*"))
 
     reloaded = Article.objects.get(pk=article.pk)
     reloaded.hero_image = hero((1200, 800), name="second.png", fmt="PNG")
-    reloaded.save()
+    article_save(article=reloaded, user=editor)
     second = Article.objects.get(pk=article.pk).hero_renditions
     assert second["width"] == 1200
     assert "second" in second["webp"][0]["url"]
@@ -255,7 +257,7 @@ def test_renditions_follow_the_image_and_are_not_rebuilt_otherwise(media_root):
 
     reloaded = Article.objects.get(pk=article.pk)
     reloaded.hero_image = None
-    reloaded.save()
+    article_save(article=reloaded, user=editor)
     assert Article.objects.get(pk=article.pk).hero_renditions == {}
 
 
@@ -277,7 +279,7 @@ def test_missing_stored_hero_file_clears_renditions_instead_of_failing(media_roo
     Path(article.hero_image.path).unlink()
     reloaded = Article.objects.get(pk=article.pk)
     reloaded.hero_image = "heroes/never/was.jpg"
-    reloaded.save()
+    article_save(article=reloaded, user=make_user("Editor"))
     assert Article.objects.get(pk=article.pk).hero_renditions == {}
 
 

@@ -13,6 +13,7 @@ from articles.models import Article, Author, Byline, RegionTag, TaggedRegion, Ta
 from articles.sanitizer import sanitize_html
 from articles.search import SQLITE_SEARCH_TABLE, plain_text
 from devtools import archive as archive_module
+from devtools import prose
 from devtools.archive import generate_archive
 from tests.helpers.factories import make_article
 
@@ -111,7 +112,7 @@ def test_command_refuses_a_bad_size_and_writes_nothing(count):
 
 
 def test_composing_in_a_second_process_gives_the_same_archive(monkeypatch):
-    monkeypatch.setattr("articles.archive.CHUNK_SIZE", 40)
+    monkeypatch.setattr("devtools.archive.CHUNK_SIZE", 40)
     now = timezone.now()
     fields = ("headline", "standfirst", "body", "status", "publish_at", "excerpt", "reading_minutes")
     generate_archive(articles=100, seed=5, now=now, parallel=False)
@@ -163,13 +164,13 @@ def test_composed_bodies_need_no_sanitising_and_come_with_the_search_index_plain
 
 
 def test_the_sentence_pool_refuses_prose_the_sanitiser_or_the_index_would_change(monkeypatch):
-    monkeypatch.setattr(archive_module._Writer, "sentence", lambda self: "The council <b>approved</b> it.")
+    monkeypatch.setattr(prose.Writer, "sentence", lambda self: "The council <b>approved</b> it.")
     with pytest.raises(ValueError, match="Not plain prose"):
-        archive_module._Pool(archive_module._Writer(random.Random(1)), 5)
+        prose.Pool(prose.Writer(random.Random(1)), 5)
 
 
 def test_articles_split_over_several_statements_give_the_same_archive(monkeypatch):
-    monkeypatch.setattr("articles.archive.CHUNK_SIZE", 40)
+    monkeypatch.setattr("devtools.archive.CHUNK_SIZE", 40)
     now = timezone.now()
 
     def written(articles):
@@ -181,7 +182,7 @@ def test_articles_split_over_several_statements_give_the_same_archive(monkeypatc
 
     generate_archive(articles=100, seed=5, now=now)
     whole = written(Article.objects.order_by("pk"))
-    monkeypatch.setattr("articles.archive.ROWS_PER_STATEMENT", 7)
+    monkeypatch.setattr("devtools.archive.ROWS_PER_STATEMENT", 7)
     generate_archive(articles=100, seed=5, now=now)
     assert written(Article.objects.order_by("pk")[100:]) == whole
 
@@ -201,7 +202,7 @@ def test_new_articles_never_reuse_the_id_of_a_deleted_one():
 def test_writes_per_chunk_do_not_grow_with_its_articles(monkeypatch, django_assert_num_queries):
     """One statement for the articles of a chunk, one per through table (and one for SQLite's search
     index), however many articles."""
-    monkeypatch.setattr("articles.archive.CHUNK_SIZE", 40)
+    monkeypatch.setattr("devtools.archive.CHUNK_SIZE", 40)
     per_chunk = 5 if connection.vendor == "sqlite" else 4
     generate_archive(articles=40, seed=1)  # creates the tags and authors
     with CaptureQueriesContext(connection) as one_chunk:

@@ -127,7 +127,7 @@ def test_no_public_url_shows_a_hidden_article(client, matrix):
 
 
 def test_articles_read_by_id_are_only_the_live_ones(matrix):
-    from articles.selectors import by_ids
+    from reader.selectors import by_ids
 
     live, hidden = matrix
     ids = [article.pk for article, _word in hidden.values()]

@@ -304,7 +304,7 @@ def test_draft_article_detail_template_renders_for_preview(rf):
     """Preview renders the same template with a draft, which has no publish time yet."""
     from django.template.loader import render_to_string
 
-    from articles.fragments import render_article_page
+    from reader.fragments import render_article_page
 
     draft = make_article("Unpublished preview")
     context = {"page": render_article_page(draft), "noindex": True}
@@ -331,7 +331,7 @@ def count_queries(client, url):
     return len(context.captured_queries)
 
 
-def test_list_pages_do_not_query_per_article(client, settings):
+def test_list_pages_do_not_query_per_article(client, settings, memo_off):
     settings.HOME_SECTIONS = [("region", "london"), ("topic", "culture")]
 
     def add_stories(count):

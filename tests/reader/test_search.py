@@ -7,9 +7,10 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from articles import search, selectors, services
+from articles import search, services
 from articles.models import Article
 from articles.search import ranked_ids
+from reader import selectors
 from tests.helpers.factories import make_article, make_user
 
 pytestmark = pytest.mark.django_db
@@ -124,7 +125,6 @@ def test_only_the_newest_matches_are_ranked(client, stories, monkeypatch):
 
 def test_a_repeated_search_reads_only_the_page_it_shows(client, stories, settings, django_assert_num_queries):
     in_headline, in_standfirst, in_body, _unrelated, _draft = stories
-    settings.GENERATION_MEMO = True
     first = results(client, "lantern")
     # The ranked ids and the rendered cards are both remembered: no search, no count, no rows.
     with django_assert_num_queries(0):
@@ -134,7 +134,6 @@ def test_a_repeated_search_reads_only_the_page_it_shows(client, stories, setting
 
 
 def test_a_publish_shows_up_in_a_remembered_search(client, stories, settings, django_capture_on_commit_callbacks):
-    settings.GENERATION_MEMO = True
     assert results(client, "lantern").context["paginator"].count == 3
     draft = stories[-1]
     with django_capture_on_commit_callbacks(execute=True):

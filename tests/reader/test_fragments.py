@@ -6,20 +6,15 @@ import pytest
 from django.test import RequestFactory
 from django.utils import timezone
 
-from articles import cache as page_cache
-from articles import fragments, services
+from articles import services
 from articles.models import Article, Author, RegionTag
+from pagecache import generation as page_cache
+from reader import readmodel
 from tests.helpers.factories import make_article, make_author, make_user
 
 pytestmark = pytest.mark.django_db
 
 LIVE = Article.Status.PUBLISHED
-
-
-@pytest.fixture(autouse=True)
-def memo_on(settings):
-    settings.GENERATION_MEMO = True
-    page_cache.page_store().clear()
 
 
 def published(headline, *, hours_ago=1, **fields):
@@ -90,22 +85,22 @@ def test_cards_of_many_groups_are_read_together_and_kept(story, django_assert_nu
     page_cache.cache_state(timezone.now())
     # Articles, bylines, regions and topics: one read for every card of every group.
     with django_assert_num_queries(4):
-        lead, listed, latest = fragments.card_groups(groups)
+        lead, listed, latest = readmodel.card_groups(groups)
     assert 'class="lead-story"' in lead[0] and "Lantern walk returns" in lead[0]
     assert [others[0].headline in listed[0], others[1].headline in listed[1]] == [True, True]
     assert 'class="card__excerpt"' in listed[0] and 'class="card__excerpt"' not in latest[0]
     with django_assert_num_queries(0):
-        assert fragments.card_groups(groups) == [lead, listed, latest]
+        assert readmodel.card_groups(groups) == [lead, listed, latest]
 
 
 def test_an_id_that_is_not_live_gives_no_card(story):
     draft = make_article("Still a draft", regions=["Pimlico"])
-    assert len(fragments.cards([draft.pk, story.pk, 10**9], "list")) == 1
+    assert len(readmodel.card_groups([([draft.pk, story.pk, 10**9], "list")])[0]) == 1
 
 
 def test_an_unknown_card_variant_is_a_programming_error(story):
     with pytest.raises(ValueError, match="Unknown card variant"):
-        fragments.cards([story.pk], "poster")
+        readmodel.card_groups([([story.pk], "poster")])[0]
 
 
 def test_a_read_only_request_reads_the_generation_once():
