@@ -19,21 +19,21 @@ def current_release():
 
 
 def code_fingerprint(paths):
-    """A short hash of the names and contents of the code files under paths (files or folders)."""
+    """A short hash of the names and contents of the code files under paths (files or folders).
+
+    Names are taken relative to each path's parent, so the same code installed in
+    two places (two app servers) has the same fingerprint.
+    """
     digest = hashlib.sha256()
-    for path in sorted(_code_files(paths)):
-        digest.update(str(path).encode())
-        digest.update(path.read_bytes())
+    for name, file in sorted(_code_files(paths)):
+        digest.update(name.encode())
+        digest.update(file.read_bytes())
     return digest.hexdigest()[:12]
 
 
 def _code_files(paths):
     for path in map(Path, paths):
-        if path.is_file():
-            yield path
-        elif path.is_dir():
-            yield from (
-                file
-                for file in path.rglob("*")
-                if file.suffix in CODE_SUFFIXES and "__pycache__" not in file.parts and file.is_file()
-            )
+        files = [path] if path.is_file() else path.rglob("*") if path.is_dir() else []
+        for file in files:
+            if file.suffix in CODE_SUFFIXES and "__pycache__" not in file.parts and file.is_file():
+                yield file.relative_to(path.parent).as_posix(), file

@@ -253,3 +253,16 @@ def test_demo_content_is_published_through_the_workflow_and_the_demo_admin_is_no
     for article in published:
         entry = article.transitions.get()
         assert (entry.to_status, entry.user.username) == (Article.Status.PUBLISHED, "editor")
+
+
+def test_an_embargo_ending_before_the_publish_time_is_refused_and_nothing_changes():
+    """The same rule as the change form's: such an embargo would hold nothing back."""
+    cast = make_cast()
+    article = article_in("in_review", cast)
+    before = snapshot(article)
+    publish_at = timezone.now() + timedelta(days=1)
+    with pytest.raises(InvalidTransitionError, match="embargo ends before"):
+        article_publish(
+            article=article, user=cast["editor"], publish_at=publish_at, embargo_ends_at=publish_at - timedelta(hours=1)
+        )
+    assert snapshot(article) == before
