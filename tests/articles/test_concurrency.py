@@ -54,7 +54,7 @@ def database_url():
 def start(scenario, **payload):
     env = {**os.environ, "DATABASE_URL": database_url(), "DEBUG": "0", "PAGE_CACHE": "0", "LOG_LEVEL": "CRITICAL"}
     return subprocess.Popen(
-        [sys.executable, "-m", "tests.desk_process", scenario, json.dumps(payload)],
+        [sys.executable, "-m", "tests.helpers.desk_process", scenario, json.dumps(payload)],
         cwd=PROJECT_DIR,
         env=env,
         stdout=subprocess.PIPE,

@@ -1,6 +1,6 @@
 """One editor's request, run as a separate process by the concurrency tests.
 
-    python -m tests.desk_process save|publish|drop '{"user": 1, "article": 2, ...}'
+    python -m tests.helpers.desk_process save|publish|drop '{"user": 1, "article": 2, ...}'
 
 DATABASE_URL points at the test database. Requests go through Django's test
 client (the whole admin: middleware, forms, services). Before its request the
