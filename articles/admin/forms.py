@@ -118,3 +118,16 @@ class CorrectionForm(forms.Form):
 
     kind = forms.CharField(required=False)
     text = forms.CharField(required=False, strip=False)
+
+
+class SuggestForm(forms.Form):
+    """The text being written, as the change form sends it for tag suggestions; ids that are not numbers are ignored."""
+
+    headline = forms.CharField(required=False, strip=False)
+    standfirst = forms.CharField(required=False, strip=False)
+    body = forms.CharField(required=False, strip=False)
+
+    def __init__(self, data):
+        super().__init__(data)
+        self.region_ids = [int(value) for value in data.getlist("regions") if value.isdigit()]
+        self.topic_ids = [int(value) for value in data.getlist("topics") if value.isdigit()]

@@ -23,7 +23,7 @@ from ..exceptions import ArticleError
 from ..models import Article, PreviewLink
 from ..suggestions import suggested_tags
 from .filters import BADGE_LABELS
-from .forms import CorrectionForm, TransitionForm
+from .forms import CorrectionForm, SuggestForm, TransitionForm
 
 post_only = method_decorator(require_POST)
 
@@ -144,17 +144,9 @@ class WorkflowViewsMixin:
         """Suggested regions and topics for the text being written, from the existing vocabularies."""
         if not request.user.has_perm("articles.view_article"):
             raise PermissionDenied
-
-        def ids(name):
-            return [int(value) for value in request.POST.getlist(name) if value.isdigit()]
-
-        regions, topics = suggested_tags(
-            headline=request.POST.get("headline", ""),
-            standfirst=request.POST.get("standfirst", ""),
-            body=request.POST.get("body", ""),
-            region_ids=ids("regions"),
-            topic_ids=ids("topics"),
-        )
+        form = SuggestForm(request.POST)
+        form.is_valid()  # Every field is an optional string.
+        regions, topics = suggested_tags(**form.cleaned_data, region_ids=form.region_ids, topic_ids=form.topic_ids)
         return JsonResponse(
             {
                 "regions": [{"id": tag.pk, "name": tag.name} for tag in regions],
