@@ -361,6 +361,7 @@ def refresh_hero_renditions(article):
             renditions = build_renditions(article.hero_image)
         except (OSError, ValueError, SyntaxError, UnidentifiedImageError):
             logger.warning("Could not build renditions for article %s from %s", article.pk, article.hero_image.name)
-    type(article).objects.filter(pk=article.pk).update(hero_renditions=renditions)
+    # The plain manager: the save that stored the image has announced the change already.
+    type(article)._base_manager.filter(pk=article.pk).update(hero_renditions=renditions)
     article.hero_renditions = renditions
     article._stored_hero_image = article.hero_image.name or ""

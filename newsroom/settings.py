@@ -156,6 +156,9 @@ else:
         # be shared by every worker, so it lives in one small file.
         "page_generation": {
             "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            # The token, the epoch and the versions of tags changed in the last PAGE_CACHE_SECONDS:
+            # never culled early, which would revive entries a change invalidated.
+            "OPTIONS": {"MAX_ENTRIES": 1_000_000},
             "LOCATION": os.environ.get(
                 "PAGE_CACHE_GENERATION_DIR",
                 str(

@@ -2,7 +2,8 @@
 
 A page is stored under a key made of the release, the content generation and
 the next scheduled change (see `pagecache.generation`), and the request's
-scheme, host, path and query string.
+scheme, host, path and query string. It keeps the tags of everything it
+showed (see `pagecache.tags`) and is served only while none of them changed.
 
 Only anonymous GET and HEAD requests are served from the cache: no session or
 messages cookie, no Authorization header, never under the skipped prefixes
@@ -22,7 +23,9 @@ from django.utils import timezone
 from django.utils.cache import get_conditional_response, patch_cache_control, patch_vary_headers
 from django.utils.http import http_date, parse_http_date_safe
 
-from .generation import cache_state, page_store, request_scope, stamp_of
+from .generation import page_store
+from .schedule import request_scope, request_state
+from .tags import UNTAGGED, collecting, is_valid, versions_if_unchanged_since
 
 logger = logging.getLogger(__name__)
 
@@ -82,30 +85,39 @@ class PageCacheMiddleware:
         url = hashlib.md5(request.build_absolute_uri().encode(), usedforsecurity=False).hexdigest()
         try:
             now = timezone.now()
-            generation, next_change = cache_state(now)
-            key = PAGE_KEY.format(stamp=stamp_of(generation, next_change), url=url)
+            stamp, epoch, next_change = request_state()
+            key = PAGE_KEY.format(stamp=stamp, url=url)
             entry = page_store().get(key)
+            if entry is not None and is_valid(entry, epoch):
+                if entry["epoch"] != epoch:
+                    # Still valid after a change elsewhere: the next hit need not check its tags again.
+                    page_store().set(key, {**entry, "epoch": epoch}, timeout=settings.PAGE_CACHE_SECONDS)
+                return self.respond(request, self.rebuild(entry), now, next_change, hit=True)
         except Exception:
             # A cache outage must not take the site down: render without it.
             logger.exception("Page cache unavailable; serving without it")
             return self.get_response(request)
-        if entry is not None:
-            return self.respond(request, self.rebuild(entry), now, next_change, hit=True)
-        response = self.get_response(request)
+        with collecting() as shown:
+            response = self.get_response(request)
         if not is_storable(response):
             return response
         if not response.has_header("ETag"):
             response["ETag"] = f'"{hashlib.md5(response.content, usedforsecurity=False).hexdigest()}"'
         if not response.has_header("Last-Modified"):
             response["Last-Modified"] = http_date(now.timestamp())
-        timeout = min(settings.PAGE_CACHE_SECONDS, seconds_until(next_change, now) or settings.PAGE_CACHE_SECONDS)
-        entry = {
-            "status": response.status_code,
-            "content": response.content,
-            "headers": [(name, value) for name, value in response.items() if name.lower() != "set-cookie"],
-        }
+        timeout = settings.PAGE_CACHE_SECONDS
         try:
-            page_store().set(key, entry, timeout=timeout)
+            # A page that read nothing tagged is invalidated by any change (see UNTAGGED).
+            versions = versions_if_unchanged_since(epoch, shown.tags or {UNTAGGED})
+            if versions is not None:
+                entry = {
+                    "status": response.status_code,
+                    "content": response.content,
+                    "headers": [(name, value) for name, value in response.items() if name.lower() != "set-cookie"],
+                    "tags": versions,
+                    "epoch": epoch,
+                }
+                page_store().set(key, entry, timeout=timeout)
         except Exception:
             logger.exception("Page cache unavailable; page not stored")
         return self.respond(request, response, now, next_change, hit=False)

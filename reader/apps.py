@@ -1,23 +1,17 @@
 from django.apps import AppConfig
 
 
-def invalidate_page_cache(sender, using=None, **kwargs):
-    from pagecache.generation import invalidate
-
-    invalidate(using=using)
-
-
 class ReaderConfig(AppConfig):
     name = "reader"
     verbose_name = "Reader's site"
 
     def ready(self):
         from articles.signals import content_changed
-        from pagecache.generation import register_schedule
+        from pagecache.schedule import register_schedule
 
-        from .selectors import next_public_change
+        from . import invalidation
 
-        # Whatever the newsroom changes, the cached pages and remembered reads follow once it commits;
-        # scheduled changes (a story going live, a footer window turning) end them at their moment.
-        content_changed.connect(invalidate_page_cache, dispatch_uid="reader-invalidate-page-cache")
-        register_schedule(next_public_change)
+        # What the newsroom changes, the cached pages and remembered reads that show it follow once it
+        # commits; scheduled changes (a story going live, a footer window turning) at their moment.
+        content_changed.connect(invalidation.content_changed, dispatch_uid="reader-invalidate-page-cache")
+        register_schedule(invalidation.next_public_change, invalidation.changed_between)

@@ -13,6 +13,7 @@ from articles.models import PromoFooter
 from pagecache.memo import remember, remember_many
 
 from . import fragments, selectors
+from .shown import LISTING_ALL, NAV, article_tag, listing_tag
 
 
 class Listing(NamedTuple):
@@ -30,35 +31,66 @@ class Listing(NamedTuple):
             return selectors.author_articles(self.pk, queryset=ids)
         return ids
 
+    @property
+    def tag(self):
+        return listing_tag(self.kind, self.pk)
+
+
+def article_tags(pks):
+    return {article_tag(pk) for pk in pks}
+
 
 def listing_count(listing: Listing) -> int:
-    return remember("listing-count", listing, lambda: listing.article_ids().count())
+    return remember("listing-count", listing, lambda: listing.article_ids().count(), tags=lambda _count: {listing.tag})
 
 
 def listing_ids(listing: Listing, start: int, stop: int) -> list[int]:
     """One page of a listing: a deep page costs its index walk once per content generation."""
-    return remember("listing-ids", (listing, start, stop), lambda: list(listing.article_ids()[start:stop]))
+    return remember(
+        "listing-ids",
+        (listing, start, stop),
+        lambda: list(listing.article_ids()[start:stop]),
+        tags=lambda _ids: {listing.tag},
+    )
 
 
 def search_ids(query: str) -> list[int]:
     """Ids of live articles matching the (cleaned) query, best match first."""
-    return remember("search", (query,), lambda: search.ranked_ids(query))
+    return remember("search", (query,), lambda: search.ranked_ids(query), tags=lambda _ids: {LISTING_ALL})
 
 
 def public_tags(vocabulary: str) -> list:
-    return remember("public-tags", (vocabulary,), lambda: list(selectors.public_tags(vocabulary)))
+    return remember(
+        "public-tags", (vocabulary,), lambda: list(selectors.public_tags(vocabulary)), tags=lambda _tags: {LISTING_ALL}
+    )
 
 
 def public_tag(vocabulary: str, slug: str):
-    return remember("public-tag", (vocabulary, slug), lambda: selectors.public_tag(vocabulary, slug))
+    # Found, it is shown while its list has a live story; not found, any publish may make it public.
+    return remember(
+        "public-tag",
+        (vocabulary, slug),
+        lambda: selectors.public_tag(vocabulary, slug),
+        tags=lambda tag: {listing_tag(vocabulary, tag.pk) if tag else LISTING_ALL},
+    )
 
 
 def public_author(slug: str):
-    return remember("public-author", (slug,), lambda: selectors.public_author(slug))
+    return remember(
+        "public-author",
+        (slug,),
+        lambda: selectors.public_author(slug),
+        tags=lambda author: {listing_tag("author", author.pk) if author else LISTING_ALL},
+    )
 
 
 def article_plan(slug: str) -> tuple[int, list[int]] | None:
-    return remember("article-plan", (slug,), lambda: selectors.article_plan(slug))
+    return remember(
+        "article-plan",
+        (slug,),
+        lambda: selectors.article_plan(slug),
+        tags=lambda plan: article_tags([plan[0], *plan[1]]) if plan else {LISTING_ALL},
+    )
 
 
 def related_ids(article_pk: int, region_ids: tuple, topic_ids: tuple, limit: int) -> list[int]:
@@ -66,19 +98,26 @@ def related_ids(article_pk: int, region_ids: tuple, topic_ids: tuple, limit: int
         "related-ids",
         (article_pk, region_ids, topic_ids, limit),
         lambda: selectors.related_ids(article_pk, list(region_ids), list(topic_ids), limit),
+        tags=lambda ids: article_tags([article_pk, *ids]),
     )
 
 
 def home_plan() -> dict:
-    return remember("home-plan", (), selectors.home_plan)
+    return remember("home-plan", (), selectors.home_plan, tags=lambda _plan: {LISTING_ALL})
 
 
 def nav_sections() -> list:
-    return remember("nav-sections", (), selectors.nav_sections)
+    return remember("nav-sections", (), selectors.nav_sections, tags=lambda _sections: {NAV})
 
 
 def default_footer() -> PromoFooter | None:
-    return remember("default-footer", (), PromoFooter.objects.site_default)
+    # Footers announce every change as touching everything; the teaser shows another story.
+    return remember(
+        "default-footer",
+        (),
+        PromoFooter.objects.site_default,
+        tags=lambda footer: article_tags([footer.teaser_article_id] if footer and footer.teaser_article_id else []),
+    )
 
 
 def article_page(slug: str, pk: int, related: tuple) -> dict | None:
@@ -86,9 +125,15 @@ def article_page(slug: str, pk: int, related: tuple) -> dict | None:
 
     def render():
         article = selectors.article_for_reader(slug, pk, related)
-        return fragments.render_article_page(article) if article is not None else None
+        if article is None:
+            return None
+        teaser = article.promo_footer.teaser_article_id if article.promo_footer_id else None
+        shows = [pk, *(story.pk for story in article.related_articles), *([teaser] if teaser else [])]
+        return {**fragments.render_article_page(article), "shows": shows}
 
-    return remember("article-page", (slug, pk, related), render)
+    return remember(
+        "article-page", (slug, pk, related), render, tags=lambda page: article_tags(page["shows"] if page else [pk])
+    )
 
 
 def card_groups(groups):
@@ -108,15 +153,15 @@ def card_groups(groups):
             (variant, pk): fragments.render_card(articles[pk], variant) for variant, pk in missing if pk in articles
         }
 
-    rendered = remember_many("card", keys, render_missing)
+    rendered = remember_many("card", keys, render_missing, tags=lambda key, _card: {article_tag(key[1])})
     return [[rendered[key] for pk in ids if (key := (variant, pk)) in rendered] for ids, variant in groups]
 
 
 def feed_document(feed_name: str, slug: str | None, write):
     """(content, headers) of one feed, written by write() once per content generation."""
-    return remember("feed", (feed_name, slug), write)
+    return remember("feed", (feed_name, slug), write, tags=lambda _feed: {LISTING_ALL})
 
 
 def sitemap_index(write) -> str:
     """The sitemap index, written by write() once per content generation."""
-    return remember("sitemap-index", (), write)
+    return remember("sitemap-index", (), write, tags=lambda _xml: {LISTING_ALL})

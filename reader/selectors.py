@@ -11,7 +11,7 @@ from django.conf import settings
 from django.db.models import Count, Exists, OuterRef, Q, Value
 from django.urls import reverse
 
-from articles.models import Article, Author, Byline, PromoFooter, RegionTag, TaggedRegion, TaggedTopic, TopicTag
+from articles.models import Article, Author, Byline, RegionTag, TaggedRegion, TaggedTopic, TopicTag
 
 VOCABULARIES = {
     "region": (RegionTag, TaggedRegion),
@@ -44,12 +44,6 @@ def by_ids(ids):
     """
     found = Article.objects.for_listing().order_by().in_bulk(ids)
     return [found[pk] for pk in ids if pk in found and found[pk].is_live]
-
-
-def next_public_change(at):
-    """The first moment after `at` when reader pages change without a write: a story goes live or a footer window turns."""
-    moments = [Article.objects.next_live_change(at), PromoFooter.objects.next_window_change(at)]
-    return min((moment for moment in moments if moment is not None), default=None)
 
 
 def public_tags(vocabulary):

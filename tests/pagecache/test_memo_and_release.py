@@ -4,11 +4,16 @@ import shutil
 
 import pytest
 from django.core.paginator import Paginator
+from django.db import transaction
 
-from pagecache import generation, memo, release
+from pagecache import generation, memo, release, tags
 from pagecache.paginator import LazyPages
 
-pytestmark = pytest.mark.django_db
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def NO_TAGS(_value):
+    return ()
 
 
 @pytest.fixture
@@ -30,43 +35,91 @@ def counter():
 
 def test_a_value_is_computed_once_until_content_changes():
     _calls, compute = counter()
-    assert memo.remember("answer", ("a", 1), compute) == 1
-    assert memo.remember("answer", ("a", 1), compute) == 1
-    assert memo.remember("answer", ("a", 2), compute) == 2
+    assert memo.remember("answer", ("a", 1), compute, tags=NO_TAGS) == 1
+    assert memo.remember("answer", ("a", 1), compute, tags=NO_TAGS) == 1
+    assert memo.remember("answer", ("a", 2), compute, tags=NO_TAGS) == 2
     generation.bump_generation()
-    assert memo.remember("answer", ("a", 1), compute) == 3
+    assert memo.remember("answer", ("a", 1), compute, tags=NO_TAGS) == 3
+
+
+def test_a_value_is_recomputed_only_when_something_it_shows_changes():
+    _calls, compute = counter()
+    shows_twelve = {"article:12", "listing:all"}
+    assert memo.remember("card", (12,), compute, tags=lambda _value: shows_twelve) == 1
+    tags.invalidate(["article:13", "listing:region:4"])
+    assert memo.remember("card", (12,), compute, tags=lambda _value: shows_twelve) == 1
+    tags.invalidate(["article:12"])
+    assert memo.remember("card", (12,), compute, tags=lambda _value: shows_twelve) == 2
+    tags.invalidate(None)
+    assert memo.remember("card", (12,), compute, tags=lambda _value: shows_twelve) == 3
+
+
+def test_a_value_computed_while_content_changed_is_not_kept():
+    """It may show what the change replaced: the next reader computes it again."""
+    calls = []
+
+    def compute_during_a_change():
+        calls.append(1)
+        if len(calls) == 1:
+            tags.invalidate(["article:99"])
+        return len(calls)
+
+    assert memo.remember("racy", (), compute_during_a_change, tags=lambda _value: {"article:12"}) == 1
+    assert memo.remember("racy", (), compute_during_a_change, tags=lambda _value: {"article:12"}) == 2
+    assert memo.remember("racy", (), compute_during_a_change, tags=lambda _value: {"article:12"}) == 2
+
+
+def test_what_a_computation_remembers_is_shown_by_its_value_too():
+    _calls, compute = counter()
+
+    def outer():
+        memo.remember("inner", (), lambda: "teaser", tags=lambda _value: {"article:7"})
+        return compute()
+
+    assert memo.remember("outer", (), outer, tags=NO_TAGS) == 1
+    tags.invalidate(["article:7"])
+    assert memo.remember("outer", (), outer, tags=NO_TAGS) == 2
+
+
+def test_a_rolled_back_change_invalidates_nothing():
+    _calls, compute = counter()
+    memo.remember("card", (1,), compute, tags=lambda _value: {"article:1"})
+    with pytest.raises(RuntimeError), transaction.atomic():
+        tags.invalidate(["article:1"])
+        raise RuntimeError
+    assert memo.remember("card", (1,), compute, tags=lambda _value: {"article:1"}) == 1
 
 
 def test_a_remembered_none_is_not_recomputed():
     calls = []
-    assert memo.remember("nothing", (), lambda: calls.append(1)) is None
-    assert memo.remember("nothing", (), lambda: calls.append(1)) is None
+    assert memo.remember("nothing", (), lambda: calls.append(1), tags=NO_TAGS) is None
+    assert memo.remember("nothing", (), lambda: calls.append(1), tags=NO_TAGS) is None
     assert calls == [1]
 
 
 @pytest.mark.parametrize("part", [object(), ["a", "list"], {"a": 1}, 1.5])
 def test_keys_are_built_only_from_typed_parts(part):
     with pytest.raises(TypeError, match="memo key part"):
-        memo.remember("typed", ("ok", part), lambda: 1)
+        memo.remember("typed", ("ok", part), lambda: 1, tags=NO_TAGS)
 
 
 def test_with_the_memo_off_every_value_is_computed(memo_off):
     calls, compute = counter()
-    memo.remember("answer", (), compute)
-    memo.remember("answer", (), compute)
+    memo.remember("answer", (), compute, tags=NO_TAGS)
+    memo.remember("answer", (), compute, tags=NO_TAGS)
     assert calls == [1, 1]
 
 
 def test_another_release_never_reads_this_releases_values(settings, release_cleared):
     _calls, compute = counter()
     settings.PAGE_CACHE_RELEASE = "one"
-    assert memo.remember("answer", (), compute) == 1
+    assert memo.remember("answer", (), compute, tags=NO_TAGS) == 1
     release.current_release.cache_clear()
     settings.PAGE_CACHE_RELEASE = "two"
-    assert memo.remember("answer", (), compute) == 2
+    assert memo.remember("answer", (), compute, tags=NO_TAGS) == 2
     release.current_release.cache_clear()
     settings.PAGE_CACHE_RELEASE = "one"
-    assert memo.remember("answer", (), compute) == 1
+    assert memo.remember("answer", (), compute, tags=NO_TAGS) == 1
 
 
 def test_another_release_never_serves_this_releases_pages(client, page_cache, settings, release_cleared):

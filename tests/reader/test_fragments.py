@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from articles import services
 from articles.models import Article, Author, RegionTag
-from pagecache import generation as page_cache
+from pagecache import generation, schedule
 from reader import readmodel
 from tests.helpers.factories import make_article, make_author, make_user
 
@@ -82,7 +82,7 @@ def test_an_unpublished_story_leaves_every_card_and_its_page(client, story, djan
 def test_cards_of_many_groups_are_read_together_and_kept(story, django_assert_num_queries):
     others = [published(f"Story {n}", hours_ago=n + 2, regions=["Westminster"]) for n in range(3)]
     groups = [([story.pk], "lead"), ([others[0].pk, others[1].pk], "list"), ([others[2].pk], "latest")]
-    page_cache.cache_state(timezone.now())
+    schedule.cache_state(timezone.now())
     # Articles, bylines, regions and topics: one read for every card of every group.
     with django_assert_num_queries(4):
         lead, listed, latest = readmodel.card_groups(groups)
@@ -105,12 +105,12 @@ def test_an_unknown_card_variant_is_a_programming_error(story):
 
 def test_a_read_only_request_reads_the_generation_once():
     factory = RequestFactory()
-    with page_cache.request_scope(factory.get("/")):
-        before = page_cache.generation_stamp()
-        page_cache.bump_generation()
-        assert page_cache.generation_stamp() == before
-    assert page_cache.generation_stamp() != before
-    with page_cache.request_scope(factory.post("/")):
-        during = page_cache.generation_stamp()
-        page_cache.bump_generation()
-        assert page_cache.generation_stamp() != during
+    with schedule.request_scope(factory.get("/")):
+        before = schedule.generation_stamp()
+        generation.bump_generation()
+        assert schedule.generation_stamp() == before
+    assert schedule.generation_stamp() != before
+    with schedule.request_scope(factory.post("/")):
+        during = schedule.generation_stamp()
+        generation.bump_generation()
+        assert schedule.generation_stamp() != during
