@@ -183,6 +183,12 @@ PAGE_CACHE_SKIP_PREFIXES = ["/admin/", "/preview/", "/bench/"]
 # computed once per content generation (declared in reader/readmodel.py), with or
 # without the page cache. GENERATION_MEMO=0 computes them on every request.
 GENERATION_MEMO = env_bool("GENERATION_MEMO", default=True)
+# Caches in front of the site that pages name their tags to (xkey / Surrogate-Key / Cache-Tag
+# headers) and that are told which tags a change invalidated (pagecache/purge.py):
+# VARNISH_PURGE_URLS, comma-separated Varnish listeners with the xkey module (deploy/varnish.vcl).
+PAGE_CACHE_PURGERS = [
+    {"BACKEND": "pagecache.purge.VarnishPurger", "OPTIONS": {"url": url}} for url in env_list("VARNISH_PURGE_URLS")
+]
 # Every cache key carries the release, so a deploy never reads another release's
 # pages or values: RELEASE when set (e.g. a commit id), else a fingerprint of the
 # code below, taken once per process.

@@ -24,6 +24,7 @@ from django.utils.cache import get_conditional_response, patch_cache_control, pa
 from django.utils.http import http_date, parse_http_date_safe
 
 from .generation import page_store
+from .purge import surrogate_headers
 from .schedule import request_scope, request_state
 from .tags import UNTAGGED, collecting, is_valid, versions_if_unchanged_since
 
@@ -110,6 +111,8 @@ class PageCacheMiddleware:
             # A page that read nothing tagged is invalidated by any change (see UNTAGGED).
             versions = versions_if_unchanged_since(epoch, shown.tags or {UNTAGGED})
             if versions is not None:
+                for header, value in surrogate_headers(versions).items():
+                    response[header] = value
                 entry = {
                     "status": response.status_code,
                     "content": response.content,

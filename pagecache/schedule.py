@@ -13,8 +13,9 @@ from dataclasses import dataclass
 
 from django.utils import timezone
 
-from .generation import bump_generation, current_state, current_versions, generation_store, replace_versions
+from .generation import current_state, current_versions, generation_store
 from .release import current_release
+from .tags import apply
 
 logger = logging.getLogger(__name__)
 
@@ -76,11 +77,8 @@ def cache_state(now):
             return generation, epoch, stored["next"]
     elif stored is not None:
         tags = changed_between(stored["checked_at"], now)
-        if tags is None:
-            bump_generation()
-            replace_versions(())
-        elif tags:
-            replace_versions(tags)
+        if tags is None or tags:
+            apply(tags)
         generation, epoch = current_state()
         key = SCHEDULE_KEY.format(release=current_release(), generation=generation)
     state = {

@@ -17,6 +17,7 @@ from contextvars import ContextVar
 from django.db import transaction
 
 from .generation import EPOCH_KEY, TAG_KEY, bump_generation, current_versions, generation_store, replace_versions
+from .purge import purge
 
 # The tag of pages that read nothing tagged: invalidate it with every change such pages may show.
 UNTAGGED = "untagged"
@@ -62,6 +63,16 @@ def collect(tags):
         collected.update(tags)
 
 
+def apply(tags):
+    """Invalidate now what shows any of tags (None: everything), here and in the caches in front."""
+    if tags is None:
+        bump_generation()
+        replace_versions(())
+    else:
+        replace_versions(tags)
+    purge(tags)
+
+
 def invalidate(tags=None, *, using=None):
     """Invalidate what shows any of tags (everything when tags is None) once the current transaction commits.
 
@@ -70,13 +81,5 @@ def invalidate(tags=None, *, using=None):
     this runs at once; a rolled-back change invalidates nothing.
     """
     tags = None if tags is None else sorted(set(tags))
-
-    def run():
-        if tags is None:
-            bump_generation()
-            replace_versions(())
-        else:
-            replace_versions(tags)
-
     if tags != []:
-        transaction.on_commit(run, using=using, robust=True)
+        transaction.on_commit(lambda: apply(tags), using=using, robust=True)
