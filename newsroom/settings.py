@@ -179,6 +179,11 @@ PAGE_CACHE_GENERATION_ALIAS = "page_generation"
 PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "600"))
 PAGE_CACHE_MAX_AGE = int(os.environ.get("PAGE_CACHE_MAX_AGE", "60"))
 PAGE_CACHE_SKIP_PREFIXES = ["/admin/", "/preview/", "/bench/"]
+# No stampede: while one worker renders a page a change invalidated, the others serve the previous
+# copy for up to PAGE_CACHE_STALE_SECONDS if the change only added to it (a new story on a list),
+# and otherwise wait up to PAGE_CACHE_WAIT_SECONDS for the new copy before rendering it themselves.
+PAGE_CACHE_STALE_SECONDS = float(os.environ.get("PAGE_CACHE_STALE_SECONDS", "2"))
+PAGE_CACHE_WAIT_SECONDS = float(os.environ.get("PAGE_CACHE_WAIT_SECONDS", "1"))
 # Paginator counts, the section navigation and the home page's story choice are
 # computed once per content generation (declared in reader/readmodel.py), with or
 # without the page cache. GENERATION_MEMO=0 computes them on every request.

@@ -12,12 +12,16 @@ memory, so a change made through one worker is seen by all of them.
 """
 
 import secrets
+import time
 
 from django.conf import settings
 from django.core.cache import caches
 
 GENERATION_KEY = "page-cache:generation"
 TAG_KEY = "page-cache:tag:{tag}"
+# A second version per tag, replaced by changes that only add (a new story on a list): an entry
+# whose tags changed only here may be served for a moment while one worker renders it again.
+ADDED_KEY = "page-cache:tag-added:{tag}"
 EPOCH_KEY = "page-cache:epoch"
 
 
@@ -58,20 +62,31 @@ def current_state():
 
 
 def current_versions(tags):
-    """{tag: version} of tags as they are now (None for a tag never changed, or not for longer than any entry lives)."""
-    keys = {TAG_KEY.format(tag=tag): tag for tag in tags}
-    found = generation_store().get_many(list(keys)) if keys else {}
-    return {tag: found.get(key) for key, tag in keys.items()}
+    """{tag: (version, added version)} of tags as they are now.
+
+    None for a version never replaced, or not for longer than any entry lives.
+    """
+    tags = list(tags)
+    keys = [key for tag in tags for key in (TAG_KEY.format(tag=tag), ADDED_KEY.format(tag=tag))]
+    found = generation_store().get_many(keys) if keys else {}
+    return {tag: (found.get(TAG_KEY.format(tag=tag)), found.get(ADDED_KEY.format(tag=tag))) for tag in tags}
 
 
-def replace_versions(tags):
-    """Give each tag a new version, and replace the epoch.
+def replace_versions(tags, *, adds=False):
+    """Give each tag a new version (its added version, for a change that only adds), and replace the epoch.
 
     A version outlives every entry that could hold the one before it (entries
-    live at most PAGE_CACHE_SECONDS), so versions never pile up.
+    live at most PAGE_CACHE_SECONDS), so versions never pile up. An added
+    version records when it was made, in milliseconds.
     """
     store = generation_store()
+    key, made = (ADDED_KEY, f"{int(time.time() * 1000)}.") if adds else (TAG_KEY, "")
     store.set_many(
-        {TAG_KEY.format(tag=tag): secrets.token_hex(6) for tag in tags}, timeout=settings.PAGE_CACHE_SECONDS + 60
+        {key.format(tag=tag): made + secrets.token_hex(6) for tag in tags}, timeout=settings.PAGE_CACHE_SECONDS + 60
     )
     store.set(EPOCH_KEY, secrets.token_hex(6), timeout=None)
+
+
+def added_at(version):
+    """When an added version was made (seconds since the epoch)."""
+    return int(version.split(".", 1)[0]) / 1000

@@ -16,6 +16,7 @@ visitors with a session are marked `private, no-cache`.
 
 import hashlib
 import logging
+import time
 
 from django.conf import settings
 from django.http import HttpResponse
@@ -26,11 +27,15 @@ from django.utils.http import http_date, parse_http_date_safe
 from .generation import page_store
 from .purge import surrogate_headers
 from .schedule import request_scope, request_state
-from .tags import UNTAGGED, collecting, is_valid, versions_if_unchanged_since
+from .tags import UNTAGGED, collecting, is_valid, only_added_since, versions_if_unchanged_since
 
 logger = logging.getLogger(__name__)
 
 PAGE_KEY = "page-cache:page:{stamp}:{url}"
+# Marks a page one worker is rendering, so that the others do not all render it at once.
+RENDERING_KEY = "{key}:rendering"
+RENDERING_SECONDS = 10
+WAIT_STEP_SECONDS = 0.05
 CACHEABLE_VARY = {"cookie", "accept-encoding"}
 SKIPPED_CACHE_CONTROL = {"private", "no-cache", "no-store"}
 
@@ -93,11 +98,42 @@ class PageCacheMiddleware:
                 if entry["epoch"] != epoch:
                     # Still valid after a change elsewhere: the next hit need not check its tags again.
                     page_store().set(key, {**entry, "epoch": epoch}, timeout=settings.PAGE_CACHE_SECONDS)
-                return self.respond(request, self.rebuild(entry), now, next_change, hit=True)
+                return self.respond(request, self.rebuild(entry), now, next_change, hit="hit")
+            # Only a page readers had (a hot page a change invalidated) is rendered by one worker at a time.
+            rendering = RENDERING_KEY.format(key=key) if entry is not None else None
+            if rendering and not page_store().add(rendering, True, timeout=RENDERING_SECONDS):
+                # Another worker is rendering this page: serve the previous copy if the change only
+                # added to it, or wait a moment for the new one; never serve what a change hid.
+                if only_added_since(entry["tags"], within=settings.PAGE_CACHE_STALE_SECONDS):
+                    return self.respond(request, self.rebuild(entry), now, next_change, hit="stale")
+                fresh = self.wait_for(key, epoch)
+                if fresh is not None:
+                    return self.respond(request, self.rebuild(fresh), now, next_change, hit="hit")
         except Exception:
             # A cache outage must not take the site down: render without it.
             logger.exception("Page cache unavailable; serving without it")
             return self.get_response(request)
+        try:
+            return self.render_and_store(request, key, epoch, now, next_change)
+        finally:
+            if rendering:
+                try:
+                    page_store().delete(rendering)
+                except Exception:
+                    logger.exception("Page cache unavailable; rendering mark not removed")
+
+    @staticmethod
+    def wait_for(key, epoch):
+        """The page another worker is rendering, once it is stored and valid; None after PAGE_CACHE_WAIT_SECONDS."""
+        deadline = time.monotonic() + settings.PAGE_CACHE_WAIT_SECONDS
+        while time.monotonic() < deadline:
+            time.sleep(WAIT_STEP_SECONDS)
+            entry = page_store().get(key)
+            if entry is not None and is_valid(entry, epoch):
+                return entry
+        return None
+
+    def render_and_store(self, request, key, epoch, now, next_change):
         with collecting() as shown:
             response = self.get_response(request)
         if not is_storable(response):
@@ -123,7 +159,7 @@ class PageCacheMiddleware:
                 page_store().set(key, entry, timeout=timeout)
         except Exception:
             logger.exception("Page cache unavailable; page not stored")
-        return self.respond(request, response, now, next_change, hit=False)
+        return self.respond(request, response, now, next_change, hit="miss")
 
     @staticmethod
     def rebuild(entry):
@@ -134,7 +170,7 @@ class PageCacheMiddleware:
 
     @staticmethod
     def respond(request, response, now, next_change, *, hit):
-        response["X-Page-Cache"] = "hit" if hit else "miss"
+        response["X-Page-Cache"] = hit
         if not response.has_header("Cache-Control"):
             max_age = settings.PAGE_CACHE_MAX_AGE
             if next_change is not None:

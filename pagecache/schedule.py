@@ -28,7 +28,8 @@ READ_ONLY_METHODS = {"GET", "HEAD"}
 @dataclass(frozen=True)
 class Schedule:
     """next_change(at): the first moment after `at` when pages change without a write, or None.
-    changed_between(since, until): the tags of what changed in (since, until], or None for everything."""
+    changed_between(since, until): the tags of what changed in (since, until], or None for everything;
+    such changes only add (a story going live), never hide."""
 
     next_change: object
     changed_between: object
@@ -78,7 +79,7 @@ def cache_state(now):
     elif stored is not None:
         tags = changed_between(stored["checked_at"], now)
         if tags is None or tags:
-            apply(tags)
+            apply(tags, adds=True)
         generation, epoch = current_state()
         key = SCHEDULE_KEY.format(release=current_release(), generation=generation)
     state = {

@@ -12,11 +12,21 @@ and storing: an entry whose computation overlapped an invalidation is not
 stored, so nothing computed from data a committed change replaced is kept.
 """
 
+import time
 from contextvars import ContextVar
 
 from django.db import transaction
 
-from .generation import EPOCH_KEY, TAG_KEY, bump_generation, current_versions, generation_store, replace_versions
+from .generation import (
+    ADDED_KEY,
+    EPOCH_KEY,
+    TAG_KEY,
+    added_at,
+    bump_generation,
+    current_versions,
+    generation_store,
+    replace_versions,
+)
 from .purge import purge
 
 # The tag of pages that read nothing tagged: invalidate it with every change such pages may show.
@@ -27,16 +37,31 @@ _collected = ContextVar("pagecache_collected_tags", default=None)
 
 def versions_if_unchanged_since(epoch, tags):
     """Current versions of tags, or None when an invalidation happened after `epoch` was read."""
-    keys = {TAG_KEY.format(tag=tag): tag for tag in tags}
+    tags = list(tags)
+    keys = [key for tag in tags for key in (TAG_KEY.format(tag=tag), ADDED_KEY.format(tag=tag))]
     found = generation_store().get_many([EPOCH_KEY, *keys])
     if found.get(EPOCH_KEY) != epoch:
         return None
-    return {tag: found.get(key) for key, tag in keys.items()}
+    return {tag: (found.get(TAG_KEY.format(tag=tag)), found.get(ADDED_KEY.format(tag=tag))) for tag in tags}
 
 
 def is_current(versions):
     """Whether an entry computed with these tag versions is still valid."""
-    return not versions or current_versions(versions) == versions
+    return not versions or current_versions(versions) == {tag: tuple(version) for tag, version in versions.items()}
+
+
+def only_added_since(versions, *, within):
+    """Whether every tag of an entry that changed since changed only by additions, all in the last `within` seconds.
+
+    Such an entry shows nothing that was hidden or altered: it may be served for a moment more.
+    """
+    now = time.time()
+    current = current_versions(versions)
+    changed = [(tuple(stored), current[tag]) for tag, stored in versions.items() if current[tag] != tuple(stored)]
+    return all(
+        stored[0] == now_version[0] and now_version[1] is not None and now - added_at(now_version[1]) <= within
+        for stored, now_version in changed
+    )
 
 
 def is_valid(entry, epoch):
@@ -63,17 +88,21 @@ def collect(tags):
         collected.update(tags)
 
 
-def apply(tags):
-    """Invalidate now what shows any of tags (None: everything), here and in the caches in front."""
+def apply(tags, *, adds=False):
+    """Invalidate now what shows any of tags (None: everything), here and in the caches in front.
+
+    adds: the change only adds to what the tags show (a new story on a list), so a page showing
+    them may be served a moment longer while one worker renders it again.
+    """
     if tags is None:
         bump_generation()
         replace_versions(())
     else:
-        replace_versions(tags)
+        replace_versions(tags, adds=adds)
     purge(tags)
 
 
-def invalidate(tags=None, *, using=None):
+def invalidate(tags=None, *, adds=False, using=None):
     """Invalidate what shows any of tags (everything when tags is None) once the current transaction commits.
 
     After the commit, not before: a request that read the new versions before
@@ -82,4 +111,4 @@ def invalidate(tags=None, *, using=None):
     """
     tags = None if tags is None else sorted(set(tags))
     if tags != []:
-        transaction.on_commit(lambda: apply(tags), using=using, robust=True)
+        transaction.on_commit(lambda: apply(tags, adds=adds), using=using, robust=True)

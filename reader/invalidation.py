@@ -50,6 +50,12 @@ def tags_for(changes, now):
     return tags
 
 
+def goes_live(change, now):
+    return (change.before is None or not LIVE.holds(change.before, now)) and (
+        change.after is not None and LIVE.holds(change.after, now)
+    )
+
+
 def touches_nav(changes):
     """Whether the changes touch a section the masthead may list (then it is checked after the commit)."""
     nav = {vocab: {slug for kind, slug in settings.NAV_SECTIONS if kind == vocab} for vocab in ("region", "topic")}
@@ -72,9 +78,14 @@ def content_changed(sender, using=None, articles=None, **kwargs):
     if articles is None:
         invalidate(None, using=using)
         return
-    tags = tags_for(articles, timezone.now())
-    invalidate(tags, using=using)
-    if LISTING_ALL in tags and touches_nav(articles):
+    now = timezone.now()
+    # A story readers could not see before and can now only adds to the pages that will show it.
+    added = [change for change in articles if goes_live(change, now)]
+    others = [change for change in articles if change not in added]
+    invalidate(tags_for(added, now), adds=True, using=using)
+    invalidate(tags_for(others, now), using=using)
+    seen = any(LIVE.holds(state, now) for change in articles for state in (change.before, change.after) if state)
+    if seen and touches_nav(articles):
         transaction.on_commit(refresh_nav_if_changed, using=using, robust=True)
 
 
@@ -85,7 +96,8 @@ def next_public_change(at):
 
 
 def changed_between(since, until):
-    """The tags of what went live in (since, until]; None when a footer's window turned (footers show everywhere)."""
+    """The tags of what went live in (since, until] (a change that only adds); None when a footer's window
+    turned (footers show everywhere)."""
     in_window = {"__gt": since, "__lte": until}
 
     def moment_in_window(name):
