@@ -160,24 +160,57 @@ def related_ids(article_pk, region_ids, topic_ids, limit):
     return list(queryset.values_list("pk", flat=True)[:limit])
 
 
+def _configured_tags(sections):
+    """{(vocabulary, slug): tag} of the configured sections that exist, in one query for both vocabularies."""
+    querysets = [
+        VOCABULARIES[vocabulary][0]
+        .objects.filter(slug=slug)
+        .annotate(vocabulary=Value(vocabulary))
+        .order_by()
+        .values_list("vocabulary", "pk", "slug", "name")
+        for vocabulary, slug in sections
+    ]
+    if not querysets:
+        return {}
+    rows = querysets[0].union(*querysets[1:], all=True)
+    return {
+        (vocabulary, slug): VOCABULARIES[vocabulary][0](pk=pk, slug=slug, name=name)
+        for vocabulary, pk, slug, name in rows
+    }
+
+
 def _featured_sections(sections, *, exclude_ids, limit):
     """[(vocabulary, tag, article ids)] for configured (vocabulary, slug) pairs, in order.
 
     Articles already shown (exclude_ids, and those picked for earlier sections)
-    are not repeated; a section left with nothing to show is left out.
+    are not repeated; a section left with nothing to show is left out. Two
+    queries whatever the number of sections: the tags, then one UNION of each
+    tag's newest live articles, enough of them to fill every section after
+    what earlier ones took.
     """
+    tags = _configured_tags(sections)
+    found = [(vocabulary, tags[vocabulary, slug]) for vocabulary, slug in sections if (vocabulary, slug) in tags]
+    if not found:
+        return []
+    enough = limit * len(found) + len(exclude_ids)
+    newest = [
+        Article.objects.filter(
+            pk__in=tag_articles(vocabulary, tag.pk, queryset=Article.objects.live()).values("pk")[:enough]
+        )
+        .annotate(section=Value(index))
+        .order_by()
+        .values_list("section", "publish_at", "pk")
+        for index, (vocabulary, tag) in enumerate(found)
+    ]
+    candidates = {index: [] for index in range(len(found))}
+    for index, _publish_at, pk in sorted(
+        newest[0].union(*newest[1:], all=True), key=lambda row: (row[1], row[2]), reverse=True
+    ):
+        candidates[index].append(pk)
     shown = set(exclude_ids)
     plan = []
-    for vocabulary, slug in sections:
-        tag_model, _through = VOCABULARIES[vocabulary]
-        tag = tag_model.objects.filter(slug=slug).first()
-        if tag is None:
-            continue
-        ids = list(
-            tag_articles(vocabulary, tag, queryset=Article.objects.live())
-            .exclude(pk__in=shown)
-            .values_list("pk", flat=True)[:limit]
-        )
+    for index, (vocabulary, tag) in enumerate(found):
+        ids = [pk for pk in candidates[index] if pk not in shown][:limit]
         if ids:
             shown.update(ids)
             plan.append((vocabulary, tag, ids))

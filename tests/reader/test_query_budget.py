@@ -45,7 +45,7 @@ ADMIN_LISTS = {
 
 # page name: (path template, cold budget, warm budget)
 PAGES = {
-    "home": ("/", 16, 0),
+    "home": ("/", 10, 0),
     "article": ("{article}", 14, 0),
     "region": ("{region}", 10, 0),
     "region last page": ("{region}?page=last", 10, 0),
