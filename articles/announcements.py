@@ -49,6 +49,10 @@ def article_saving(sender, instance, raw=False, **kwargs):
 
 
 def article_saved(sender, instance, using=None, raw=False, **kwargs):
+    if raw:
+        # Loading a fixture or a backup: rows arrive in any order, and anything may change.
+        announce(sender, using=using)
+        return
     before = instance.__dict__.pop("_state_before_save", None)
     announce_article(instance.pk, before, state_of(instance), using=using)
 
@@ -78,8 +82,10 @@ def article_part_changed(article_id, *, using, **listings):
         announce_article(article_id, state, state, using=using, **listings)
 
 
-def link_saved_or_deleted(sender, instance, using=None, **kwargs):
-    if sender is Byline:
+def link_saved_or_deleted(sender, instance, using=None, raw=False, **kwargs):
+    if raw:
+        announce(sender, using=using)
+    elif sender is Byline:
         article_part_changed(instance.article_id, using=using, author_ids={instance.author_id})
     elif sender is TaggedRegion:
         article_part_changed(instance.content_object_id, using=using, region_ids={instance.tag_id})
