@@ -4,14 +4,17 @@ For each archive size it builds a fresh database with `generate_archive`,
 counts the SQL queries of every public page in-process, then starts gunicorn
 (2 sync workers, production settings) on 127.0.0.1 and runs wrk against each
 page with the page cache off and on, next to the floor view (a constant ~20 KB
-response, no database, no templates) served by the same processes. The table
-goes to standard output and to docs/performance.md.
+response, no database, no templates) served by the same processes. Then the
+working newsroom (bench/working_newsroom.py): with the page cache on, wrk over a list of
+reader URLs while a separate process saves drafts and publishes stories through
+the desk's services. The tables go to standard output and to docs/performance.md.
 
 Loopback only, and bounded: every wrk run has a fixed duration and the whole
 run stops starting new measurements after --budget minutes.
 
     python bench/run.py                      # 1,000 and 100,000 articles on SQLite
     python bench/run.py --sizes 1000,20000   # a quicker, preliminary run
+    python bench/run.py --only newsroom --sizes 1000 --phase-seconds 10 --output /tmp/bench.md
     python bench/run.py --postgres postgres://postgres@127.0.0.1:5432/newsroom_bench   # emptied first
 """
 
@@ -29,8 +32,9 @@ import time
 from datetime import UTC, datetime
 from pathlib import Path
 
+import working_newsroom
 from runners import Server, pick_reader_paths, run_wrk
-from tooling import PROJECT_DIR, PYTHON, child_json, ensure_wrk, manage, setup_django
+from tooling import PROJECT_DIR, PYTHON, child_json, database_version, ensure_wrk, manage, setup_django
 
 DEFAULT_SIZES = (1_000, 100_000)
 FLOOR_PATH = "/bench/floor/"
@@ -144,14 +148,6 @@ def measure_in_process():
     )
 
 
-def database_version(connection):
-    if connection.vendor == "sqlite":
-        return f"SQLite {connection.Database.sqlite_version}"
-    if connection.vendor == "postgresql":
-        return f"PostgreSQL {connection.pg_version // 10000}.{connection.pg_version % 10000}"
-    return connection.vendor
-
-
 # --- gunicorn and wrk ---------------------------------------------------------------------------------
 
 
@@ -166,6 +162,31 @@ def wrk(server, path, args, cookie=None, seconds=None):
         seconds=seconds or args.duration,
         request_timeout=10,
     )
+
+
+def measure_pages(result, env, args, workdir, deadline):
+    """Each page alone with wrk, with the page cache off and on, next to the floor."""
+    size, meta = result["size"], result["meta"]
+    for mode in ("off", "on"):
+        result["runs"][mode] = {}
+        server_env = {**env, "PAGE_CACHE": "1" if mode == "on" else "0"}
+        logfile = workdir / f"gunicorn-{size}-{mode}.log"
+        with Server(server_env, GUNICORN, logfile, ready_path=FLOOR_PATH) as server:
+            for name in PAGE_ORDER:
+                page = meta["pages"][name]
+                if page["status"] == 404 or time.monotonic() > deadline:
+                    continue
+                for _ in range(2 * WORKERS):  # warm both workers (and their caches)
+                    server.get(page["path"], timeout=30, cookie=page.get("cookie"))
+                log(f"{size:,} cache {mode}: {name} {page['path']}")
+                # A floor run just before each page: its ratio compares two measurements
+                # a few seconds apart, so a change in the machine's load between pages cancels out.
+                floor_rps = None
+                if name != "floor":
+                    floor_rps = wrk(server, FLOOR_PATH, args, seconds=args.floor_duration)["rps"]
+                run = wrk(server, page["path"], args, page.get("cookie"))
+                result["runs"][mode][name] = {**run, "floor_rps": floor_rps or run["rps"]}
+            result["rss"][mode] = server.worker_rss_mb()
 
 
 # --- report -------------------------------------------------------------------------------------------
@@ -244,6 +265,8 @@ def build_report(results, args, machine, started_at, load_before, load_after, no
     ]
     for result in results:
         meta = result["meta"]
+        if meta is None:
+            continue
         lines += [
             f"## {result['size']:,} articles ({meta['live']:,} live)",
             "",
@@ -277,6 +300,7 @@ def build_report(results, args, machine, started_at, load_before, load_after, no
             f"cache on {result['rss']['on']:.0f} MB.",
             "",
         ]
+    lines += working_newsroom.report_section(results, args)
     lines += targets_section(results)
     if notes:
         lines += ["## Notes", "", *notes, ""]
@@ -285,6 +309,16 @@ def build_report(results, args, machine, started_at, load_before, load_after, no
 
 def targets_section(results):
     lines = ["## Targets", "", "| target | result | met |", "| --- | --- | --- |"]
+    lines += page_target_rows([result for result in results if result["meta"] is not None])
+    lines += [f"| {label} | {shown} | {met} |" for label, shown, met in working_newsroom.target_rows(results)]
+    lines.append("")
+    return lines
+
+
+def page_target_rows(results):
+    if not results:
+        return []
+    lines = []
     largest = results[-1]
 
     def ratio(result, mode, name):
@@ -320,12 +354,18 @@ def targets_section(results):
     lines.append(
         f"| worker RSS < {RSS_LIMIT_MB} MB ({size}) | {rss:.0f} MB | {'yes' if rss < RSS_LIMIT_MB else 'no'} |"
     )
-    lines.append("")
     return lines
 
 
-def print_table(results):
+def print_table(results, args):
     print()
+    print_page_table([result for result in results if result["meta"] is not None])
+    working_newsroom.print_table(results, args)
+
+
+def print_page_table(results):
+    if not results:
+        return
     print(f"{'size':>8} {'page':<8} {'cache':<5} {'req/s':>9} {'p50 ms':>8} {'p99 ms':>8} {'queries':>7} {'floor':>6}")
     for result in results:
         for mode in ("off", "on"):
@@ -379,6 +419,18 @@ def main():
     )
     parser.add_argument("--output", default=str(PROJECT_DIR / "docs" / "performance.md"))
     parser.add_argument("--budget", type=float, default=25, help="minutes after which no new measurement starts")
+    parser.add_argument(
+        "--only", choices=["pages", "newsroom"], help="only the per-page runs, or only the working newsroom"
+    )
+    parser.add_argument(
+        "--phase-seconds", type=int, default=20, help="seconds of wrk per working-newsroom phase (default 20)"
+    )
+    parser.add_argument(
+        "--newsroom-rounds",
+        type=int,
+        default=2,
+        help="times the three working-newsroom phases run in turn, to even out the machine's load (default 2)",
+    )
     parser.add_argument("--measure-queries", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.measure_queries:
@@ -392,6 +444,11 @@ def main():
         parser.error("each size must be at least 100 articles")
     if not 1 <= args.duration <= 60 or not 1 <= args.connections <= 256 or not 1 <= args.threads <= 8:
         parser.error("keep --duration within 1–60 s, --connections within 1–256 and --threads within 1–8")
+    # Pages stay cached PAGE_CACHE_SECONDS (600 by default): longer phases would measure expiry, not writes.
+    if not 5 <= args.phase_seconds <= 120 or not 1 <= args.newsroom_rounds <= 5:
+        parser.error("keep --phase-seconds within 5–120 s and --newsroom-rounds within 1–5")
+    if 3 * args.phase_seconds * args.newsroom_rounds > 480:
+        parser.error("the working newsroom's phases must fit in 8 minutes, within the page cache's 10")
 
     started = time.monotonic()
     deadline = started + args.budget * 60
@@ -427,41 +484,41 @@ def main():
             output = manage(env, "generate_archive", "--articles", str(size), "--seed", str(args.seed), capture=True)
             seconds = float(re.search(r"in ([\d.]+) s\.", output).group(1))
             log(output.strip().splitlines()[-1])
-            meta = child_json(Path(__file__).resolve(), "--measure-queries", env)
-            databases.add(meta["database"])
-            result = {"size": size, "generate_seconds": seconds, "meta": meta, "runs": {}, "rss": {}}
-            for mode in ("off", "on"):
-                result["runs"][mode] = {}
-                server_env = {**env, "PAGE_CACHE": "1" if mode == "on" else "0"}
-                logfile = workdir / f"gunicorn-{size}-{mode}.log"
-                with Server(server_env, GUNICORN, logfile, ready_path=FLOOR_PATH) as server:
-                    for name in PAGE_ORDER:
-                        page = meta["pages"][name]
-                        if page["status"] == 404 or time.monotonic() > deadline:
-                            continue
-                        for _ in range(2 * WORKERS):  # warm both workers (and their caches)
-                            server.get(page["path"], timeout=30, cookie=page.get("cookie"))
-                        log(f"{size:,} cache {mode}: {name} {page['path']}")
-                        # A floor run just before each page: its ratio compares two measurements
-                        # a few seconds apart, so a change in the machine's load between pages cancels out.
-                        floor_rps = None
-                        if name != "floor":
-                            floor_rps = wrk(server, FLOOR_PATH, args, seconds=args.floor_duration)["rps"]
-                        run = wrk(server, page["path"], args, page.get("cookie"))
-                        result["runs"][mode][name] = {**run, "floor_rps": floor_rps or run["rps"]}
-                    result["rss"][mode] = server.worker_rss_mb()
+            result = {"size": size, "generate_seconds": seconds, "meta": None, "runs": {}, "rss": {}, "newsroom": None}
+            if args.only != "newsroom":
+                result["meta"] = child_json(Path(__file__).resolve(), "--measure-queries", env)
+                databases.add(result["meta"]["database"])
+                measure_pages(result, env, args, workdir, deadline)
+            if args.only != "pages":
+                if time.monotonic() > deadline:
+                    notes.append(f"- Working newsroom at {size:,} articles skipped: the time budget ran out.")
+                else:
+                    result["newsroom"] = working_newsroom.measure(
+                        env, args, workdir, size, log, gunicorn_args=GUNICORN, ready_path=FLOOR_PATH, workers=WORKERS
+                    )
+                    databases.add(result["newsroom"]["plan"]["database"])
             results.append(result)
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
     if not results:
         sys.exit("No archive size could be measured within the time budget.")
     missing = sorted(
-        {name for result in results for name, page in result["meta"]["pages"].items() if page["status"] == 404}
+        {
+            name
+            for result in results
+            if result["meta"] is not None
+            for name, page in result["meta"]["pages"].items()
+            if page["status"] == 404
+        }
     )
     if missing:
         notes.append(f"- Missing pages (404, not built yet on this branch): {', '.join(missing)}.")
+    if args.only:
+        notes.append(
+            f"- Only the {'working newsroom' if args.only == 'newsroom' else 'per-page runs'} (--only {args.only})."
+        )
     notes.append(f"- Whole run: {(time.monotonic() - started) / 60:.1f} minutes.")
-    print_table(results)
+    print_table(results, args)
     report = build_report(results, args, machine_description(databases), started_at, load_before, load_average(), notes)
     output = Path(args.output)
     output.write_text(report + "\n" + hand_written_part(output))

@@ -108,7 +108,8 @@ class Server:
 # --- wrk ------------------------------------------------------------------------------------------------------------
 
 # Cycles through the paths file given after `--` (each thread from its own offset), counts responses by status and
-# notes when the first and last non-2xx came, then prints one WRK_RESULT line of JSON with the run's figures.
+# by X-Page-Cache answer, notes when the first and last non-2xx came, then prints one WRK_RESULT line of JSON with
+# the run's figures.
 PATHS_SCRIPT = r"""
 local threads = {}
 local counter = 0
@@ -124,6 +125,7 @@ function init(args)
   for line in io.lines(args[1]) do paths[#paths + 1] = line end
   index = (id * 7919) % #paths
   counts = {}
+  caches = {}
   first_error, last_error = 0, 0
 end
 
@@ -134,6 +136,8 @@ end
 
 function response(status, headers, body)
   counts[status] = (counts[status] or 0) + 1
+  local cache = headers["X-Page-Cache"] or "none"
+  caches[cache] = (caches[cache] or 0) + 1
   if status < 200 or status > 299 then
     local now = os.time()
     if first_error == 0 then first_error = now end
@@ -142,10 +146,13 @@ function response(status, headers, body)
 end
 
 function done(summary, latency, requests)
-  local total, first, last = {}, 0, 0
+  local total, cache_total, first, last = {}, {}, 0, 0
   for _, thread in ipairs(threads) do
     for status, n in pairs(thread:get("counts")) do
       total[tostring(status)] = (total[tostring(status)] or 0) + n
+    end
+    for cache, n in pairs(thread:get("caches")) do
+      cache_total[cache] = (cache_total[cache] or 0) + n
     end
     local f, l = thread:get("first_error"), thread:get("last_error")
     if f > 0 and (first == 0 or f < first) then first = f end
@@ -153,11 +160,13 @@ function done(summary, latency, requests)
   end
   local parts = {}
   for status, n in pairs(total) do parts[#parts + 1] = string.format('"%s": %d', status, n) end
+  local cache_parts = {}
+  for cache, n in pairs(cache_total) do cache_parts[#cache_parts + 1] = string.format('"%s": %d', cache, n) end
   io.write(string.format(
-    'WRK_RESULT {"statuses": {%s}, "first_error": %d, "last_error": %d, "requests": %d, "seconds": %.3f, ' ..
+    'WRK_RESULT {"statuses": {%s}, "caches": {%s}, "first_error": %d, "last_error": %d, "requests": %d, "seconds": %.3f, ' ..
     '"timeouts": %d, "connect_errors": %d, "read_errors": %d, "write_errors": %d, ' ..
     '"p50_ms": %.2f, "p99_ms": %.2f, "max_ms": %.2f}\n',
-    table.concat(parts, ", "), first, last, summary.requests, summary.duration / 1e6,
+    table.concat(parts, ", "), table.concat(cache_parts, ", "), first, last, summary.requests, summary.duration / 1e6,
     summary.errors.timeout, summary.errors.connect, summary.errors.read, summary.errors.write,
     latency:percentile(50) / 1000, latency:percentile(99) / 1000, latency.max / 1000))
 end
@@ -171,8 +180,8 @@ class WrkRun:
 
     Either one path, or paths_file (one path a line, cycled through by a Lua script written next to it).
     The result has at least rps, p50_ms, p99_ms, non_2xx and socket_errors (with its four parts); a run over
-    a paths file adds statuses, first_error and last_error (Unix seconds), requests, seconds, max_ms and
-    5xx_other_than_503. For one path, non_2xx is wrk's own count, which leaves out 3xx as well.
+    a paths file adds statuses, caches (responses by X-Page-Cache answer, "none" without one), first_error and
+    last_error (Unix seconds), requests, seconds, max_ms and 5xx_other_than_503. For one path, non_2xx is wrk's own count, which leaves out 3xx as well.
     """
 
     def __init__(

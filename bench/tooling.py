@@ -37,10 +37,10 @@ def free_port():
         return sock.getsockname()[1]
 
 
-def child_json(script, flag, env):
-    """Run script with flag in a child process (Django set up there) and return the JSON of its last line."""
+def child_json(script, flag, env, *args):
+    """Run script with flag (and args) in a child process (Django set up there); return the JSON of its last line."""
     output = subprocess.run(
-        [PYTHON, str(script), flag], cwd=PROJECT_DIR, env=env, capture_output=True, text=True, check=True
+        [PYTHON, str(script), flag, *args], cwd=PROJECT_DIR, env=env, capture_output=True, text=True, check=True
     ).stdout
     return json.loads(output.strip().splitlines()[-1])
 
@@ -52,3 +52,12 @@ def setup_django():
     import django
 
     django.setup()
+
+
+def database_version(connection):
+    """The database's name and version, for the report, e.g. "SQLite 3.40.1"."""
+    if connection.vendor == "sqlite":
+        return f"SQLite {connection.Database.sqlite_version}"
+    if connection.vendor == "postgresql":
+        return f"PostgreSQL {connection.pg_version // 10000}.{connection.pg_version % 10000}"
+    return connection.vendor
