@@ -34,7 +34,8 @@ lint: $(STAMP)
 clean:
 	rm -rf $(VENV) db.sqlite3 media staticfiles test-artifacts
 
-# Throughput of every reader page at 1,000 and 100,000 articles; writes docs/performance.md.
+# Throughput of every reader page at 1,000 and 100,000 articles, then of a working newsroom (readers while
+# drafts are saved and stories published); writes docs/performance.md.
 # BENCH_ARGS="--sizes 1000,20000" for a quicker run; "--postgres postgres://user@host:5432/dbname" runs
 # on that PostgreSQL database, which it empties first.
 bench: $(STAMP)
