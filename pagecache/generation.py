@@ -1,14 +1,16 @@
 """The state every cached page and remembered value is checked against, in a store all workers share.
 
-- The **generation**: one token in every key, replaced only by a change that
-  may touch every page (`pagecache.tags.invalidate()` without tags).
-- **Tag versions**: one per tag (e.g. "article:12"), replaced when something
-  it names changes; see `pagecache.tags`.
-- The **epoch**: replaced by every invalidation, so that a value computed
-  while one happened is never stored.
+- **Tag versions**: one per tag (e.g. "article:12"), replaced when something it
+  names changes (see `pagecache.tags`). Every entry also carries EVERYTHING,
+  the content generation: replacing its version invalidates every entry.
+- The **epoch**: replaced by every invalidation. An entry checked under the
+  current epoch is valid without reading its tags, so a hit costs one read of
+  this store; and a value computed while the epoch moved is never stored.
 
 The store is Redis, or a small file when the page store is per-process local
-memory, so a change made through one worker is seen by all of them.
+memory, so a change made through one worker is seen by all of them. When the
+store starts empty (first use, or lost), a new epoch and generation are made,
+so nothing stored before can be taken for current.
 """
 
 import secrets
@@ -17,12 +19,13 @@ import time
 from django.conf import settings
 from django.core.cache import caches
 
-GENERATION_KEY = "page-cache:generation"
 TAG_KEY = "page-cache:tag:{tag}"
 # A second version per tag, replaced by changes that only add (a new story on a list): an entry
 # whose tags changed only here may be served for a moment while one worker renders it again.
 ADDED_KEY = "page-cache:tag-added:{tag}"
 EPOCH_KEY = "page-cache:epoch"
+# The tag every entry carries: the content generation.
+EVERYTHING = "*"
 
 
 def page_store():
@@ -33,32 +36,25 @@ def generation_store():
     return caches[settings.PAGE_CACHE_GENERATION_ALIAS]
 
 
-def current_generation():
-    """The content generation token, created on first use (or after the store lost it)."""
+def current_epoch():
+    """The epoch, made with a new generation when the store has none (first use, or after it was lost)."""
     store = generation_store()
-    generation = store.get(GENERATION_KEY)
-    if generation is None:
-        # add() rather than set(): when two processes race, both end up with the winner's token.
-        store.add(GENERATION_KEY, secrets.token_hex(8), timeout=None)
-        generation = store.get(GENERATION_KEY)
-    return generation
+    epoch = store.get(EPOCH_KEY)
+    if epoch is None:
+        # add() rather than set(): when two processes race, both end up with the winner's epoch.
+        if store.add(EPOCH_KEY, secrets.token_hex(6), timeout=None):
+            store.set(TAG_KEY.format(tag=EVERYTHING), secrets.token_hex(6), timeout=None)
+        epoch = store.get(EPOCH_KEY)
+    return epoch
+
+
+def current_generation():
+    return current_versions([EVERYTHING])[EVERYTHING][0]
 
 
 def bump_generation():
-    """Make every cached page and remembered value unreachable now."""
-    generation_store().set(GENERATION_KEY, secrets.token_hex(8), timeout=None)
-
-
-def current_epoch():
-    return generation_store().get(EPOCH_KEY)
-
-
-def current_state():
-    """(generation, epoch) in one read of the shared store."""
-    found = generation_store().get_many([GENERATION_KEY, EPOCH_KEY])
-    if GENERATION_KEY not in found:
-        return current_generation(), found.get(EPOCH_KEY)
-    return found[GENERATION_KEY], found.get(EPOCH_KEY)
+    """Make every cached page and remembered value invalid now."""
+    replace_versions([EVERYTHING])
 
 
 def current_versions(tags):
@@ -76,14 +72,15 @@ def replace_versions(tags, *, adds=False):
     """Give each tag a new version (its added version, for a change that only adds), and replace the epoch.
 
     A version outlives every entry that could hold the one before it (entries
-    live at most PAGE_CACHE_SECONDS), so versions never pile up. An added
-    version records when it was made, in milliseconds.
+    live at most PAGE_CACHE_SECONDS), so versions never pile up; the
+    generation's never expires. An added version records when it was made.
     """
     store = generation_store()
     key, made = (ADDED_KEY, f"{int(time.time() * 1000)}.") if adds else (TAG_KEY, "")
-    store.set_many(
-        {key.format(tag=tag): made + secrets.token_hex(6) for tag in tags}, timeout=settings.PAGE_CACHE_SECONDS + 60
-    )
+    versions = {key.format(tag=tag): made + secrets.token_hex(6) for tag in tags}
+    lasting = {name: versions.pop(name) for name in [TAG_KEY.format(tag=EVERYTHING)] if name in versions}
+    store.set_many(versions, timeout=settings.PAGE_CACHE_SECONDS + 60)
+    store.set_many(lasting, timeout=None)
     store.set(EPOCH_KEY, secrets.token_hex(6), timeout=None)
 
 

@@ -19,7 +19,7 @@ from django.conf import settings
 
 from .generation import current_versions, page_store
 from .schedule import request_state
-from .tags import collect, collecting, versions_if_unchanged_since
+from .tags import collect, collecting, shown_with_everything, versions_if_unchanged_since
 
 logger = logging.getLogger(__name__)
 
@@ -89,7 +89,9 @@ def remember_many(name, parts_list, compute_missing, *, tags):
         with collecting() as nested:
             computed = compute_missing(missing)
         found.update(computed)
-        tags_of = {parts: set(tags(parts, value)) | nested.tags for parts, value in computed.items()}
+        tags_of = {
+            parts: shown_with_everything({*tags(parts, value), *nested.tags}) for parts, value in computed.items()
+        }
         shown.update(tag for value_tags in tags_of.values() for tag in value_tags)
         key_of = {parts: key for key, parts in keys.items()}
         try:

@@ -27,7 +27,7 @@ from django.utils.http import http_date, parse_http_date_safe
 from .generation import page_store
 from .purge import surrogate_headers
 from .schedule import request_scope, request_state
-from .tags import UNTAGGED, collecting, is_valid, only_added_since, versions_if_unchanged_since
+from .tags import UNTAGGED, collecting, is_valid, only_added_since, shown_with_everything, versions_if_unchanged_since
 
 logger = logging.getLogger(__name__)
 
@@ -145,7 +145,7 @@ class PageCacheMiddleware:
         timeout = settings.PAGE_CACHE_SECONDS
         try:
             # A page that read nothing tagged is invalidated by any change (see UNTAGGED).
-            versions = versions_if_unchanged_since(epoch, shown.tags or {UNTAGGED})
+            versions = versions_if_unchanged_since(epoch, shown_with_everything(shown.tags or {UNTAGGED}))
             if versions is not None:
                 for header, value in surrogate_headers(versions).items():
                     response[header] = value

@@ -15,6 +15,8 @@ from urllib.parse import urlsplit
 from django.conf import settings
 from django.utils.module_loading import import_string
 
+from .generation import EVERYTHING
+
 logger = logging.getLogger(__name__)
 
 # Carried by every cached page: purging it drops them all (a change that may touch anything).
@@ -73,5 +75,5 @@ def purge(tags):
 
 def surrogate_headers(tags):
     """The response headers naming a page's tags, as Varnish (xkey), Fastly and Cloudflare read them."""
-    names = sorted({*tags, EVERY_PAGE})
+    names = sorted({*tags, EVERY_PAGE} - {EVERYTHING})
     return {"xkey": " ".join(names), "Surrogate-Key": " ".join(names), "Cache-Tag": ",".join(names)}

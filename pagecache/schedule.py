@@ -1,4 +1,4 @@
-"""The schedule, and the stamp every key carries (the release and the content generation).
+"""The schedule, and the state read once per request (the release, the epoch, the next scheduled change).
 
 Some changes need no write (a scheduled story going live): the project
 registers a schedule, which gives the next such moment and, once it has
@@ -11,17 +11,19 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.utils import timezone
 
-from .generation import current_state, current_versions, generation_store
+from .generation import EVERYTHING, current_epoch, current_versions, generation_store, page_store
 from .release import current_release
 from .tags import apply
 
 logger = logging.getLogger(__name__)
 
-SCHEDULE_KEY = "page-cache:schedule:{release}:{generation}"
+SCHEDULE_KEY = "page-cache:schedule:{release}"
 # Invalidated whenever the next scheduled moment may have moved (a story scheduled or withdrawn).
 SCHEDULE_TAG = "schedule"
+SCHEDULE_TAGS = [SCHEDULE_TAG, EVERYTHING]
 READ_ONLY_METHODS = {"GET", "HEAD"}
 
 
@@ -63,38 +65,39 @@ def changed_between(since, until):
 
 
 def cache_state(now):
-    """(generation, epoch, next scheduled change), after invalidating what a passed scheduled moment changed.
+    """(epoch, next scheduled change), after invalidating what a passed scheduled moment changed.
 
-    The next moment is kept per release and generation in the shared store, with
-    no expiry (a page of a generation is only ever stored after its state), and
-    computed again when SCHEDULE_TAG changes or the moment passes.
+    The next moment is kept per release in the shared store, with no expiry,
+    and computed again when SCHEDULE_TAG or the generation changes or the
+    moment passes; each process keeps a copy in the page store, checked
+    against the epoch, so most requests read the shared store once.
     """
-    generation, epoch = current_state()
-    store = generation_store()
-    key = SCHEDULE_KEY.format(release=current_release(), generation=generation)
-    stored = store.get(key)
+    epoch = current_epoch()
+    key = SCHEDULE_KEY.format(release=current_release())
+    for store in (page_store(), generation_store()):
+        stored = store.get(key)
+        if stored is not None and (stored["next"] is None or stored["next"] > now) and stored["epoch"] == epoch:
+            return epoch, stored["next"]
+    # `stored` is now the shared copy.
     if stored is not None and (stored["next"] is None or stored["next"] > now):
-        if stored["epoch"] == epoch or stored["versions"] == current_versions([SCHEDULE_TAG]):
-            return generation, epoch, stored["next"]
+        if stored["versions"] == current_versions(SCHEDULE_TAGS):
+            state = {**stored, "epoch": epoch}
+            page_store().set(key, state, timeout=settings.PAGE_CACHE_SECONDS)
+            return epoch, stored["next"]
     elif stored is not None:
         tags = changed_between(stored["checked_at"], now)
         if tags is None or tags:
             apply(tags, adds=True)
-        generation, epoch = current_state()
-        key = SCHEDULE_KEY.format(release=current_release(), generation=generation)
+        epoch = current_epoch()
     state = {
         "next": next_scheduled_change(now),
         "checked_at": now,
-        "versions": current_versions([SCHEDULE_TAG]),
+        "versions": current_versions(SCHEDULE_TAGS),
         "epoch": epoch,
     }
-    store.set(key, state, timeout=None)
-    return generation, epoch, state["next"]
-
-
-def stamp_of(generation):
-    """Release and generation as one key part."""
-    return f"{current_release()}:{generation}"
+    generation_store().set(key, state, timeout=None)
+    page_store().set(key, state, timeout=settings.PAGE_CACHE_SECONDS)
+    return epoch, state["next"]
 
 
 @contextmanager
@@ -112,17 +115,15 @@ def request_scope(request):
 
 
 def request_state():
-    """(stamp, epoch, next scheduled change) for this request (read once per read-only request)."""
+    """(stamp, epoch, next scheduled change) for this request (read once per read-only request).
+
+    The stamp, part of every key, is the release; the epoch is what entries are checked against.
+    """
     scope = _request_scope.get()
     if scope is not None and "state" in scope:
         return scope["state"]
-    generation, epoch, next_change = cache_state(timezone.now())
-    state = (stamp_of(generation), epoch, next_change)
+    epoch, next_change = cache_state(timezone.now())
+    state = (current_release(), epoch, next_change)
     if scope is not None:
         scope["state"] = state
     return state
-
-
-def generation_stamp():
-    """The stamp every key carries: the release and the content generation."""
-    return request_state()[0]

@@ -20,6 +20,7 @@ from django.db import transaction
 from .generation import (
     ADDED_KEY,
     EPOCH_KEY,
+    EVERYTHING,
     TAG_KEY,
     added_at,
     bump_generation,
@@ -43,6 +44,11 @@ def versions_if_unchanged_since(epoch, tags):
     if found.get(EPOCH_KEY) != epoch:
         return None
     return {tag: (found.get(TAG_KEY.format(tag=tag)), found.get(ADDED_KEY.format(tag=tag))) for tag in tags}
+
+
+def shown_with_everything(tags):
+    """An entry's tags: what it shows, and the generation every entry carries."""
+    return {*tags, EVERYTHING}
 
 
 def is_current(versions):
@@ -96,7 +102,6 @@ def apply(tags, *, adds=False):
     """
     if tags is None:
         bump_generation()
-        replace_versions(())
     else:
         replace_versions(tags, adds=adds)
     purge(tags)

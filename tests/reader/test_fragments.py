@@ -103,14 +103,14 @@ def test_an_unknown_card_variant_is_a_programming_error(story):
         readmodel.card_groups([([story.pk], "poster")])[0]
 
 
-def test_a_read_only_request_reads_the_generation_once():
+def test_a_read_only_request_reads_the_shared_state_once():
     factory = RequestFactory()
     with schedule.request_scope(factory.get("/")):
-        before = schedule.generation_stamp()
+        before = schedule.request_state()
         generation.bump_generation()
-        assert schedule.generation_stamp() == before
-    assert schedule.generation_stamp() != before
+        assert schedule.request_state() == before
+    assert schedule.request_state() != before
     with schedule.request_scope(factory.post("/")):
-        during = schedule.generation_stamp()
+        during = schedule.request_state()
         generation.bump_generation()
-        assert schedule.generation_stamp() != during
+        assert schedule.request_state() != during
