@@ -19,12 +19,12 @@ from django.db.models import Q
 from django.utils import timezone
 
 from articles.announcements import listed_under
-from articles.models import LIVE, Article, PromoFooter, RegionTag, TopicTag
+from articles.models import LIVE, Article, PromoFooter
 from articles.signals import ArticleChange
 from pagecache.schedule import SCHEDULE_TAG
 from pagecache.tags import UNTAGGED, invalidate
 
-from . import readmodel, selectors
+from . import selectors
 from .shown import LISTING_ALL, NAV, article_tag, listing_tag
 
 
@@ -56,21 +56,20 @@ def goes_live(change, now):
     )
 
 
-def touches_nav(changes):
-    """Whether the changes touch a section the masthead may list (then it is checked after the commit)."""
-    nav = {vocab: {slug for kind, slug in settings.NAV_SECTIONS if kind == vocab} for vocab in ("region", "topic")}
-    region_ids = set().union(*(change.region_ids for change in changes))
-    topic_ids = set().union(*(change.topic_ids for change in changes))
-    return (
-        RegionTag.objects.filter(pk__in=region_ids, slug__in=nav["region"]).exists()
-        or TopicTag.objects.filter(pk__in=topic_ids, slug__in=nav["topic"]).exists()
-    )
-
-
-def refresh_nav_if_changed():
-    """After a commit: when the sections the masthead shows differ from the remembered ones, invalidate them."""
-    if readmodel.nav_sections() != selectors.nav_sections():
-        invalidate([NAV])
+def nav_may_change(changes):
+    """After a commit: whether a masthead section these changes touch may have gained its first live story or
+    lost its last one, so that the masthead must be drawn again. A section with more live stories than the
+    changes could account for cannot have."""
+    for vocabulary, ids_name in (("region", "region_ids"), ("topic", "topic_ids")):
+        tag_model, through = selectors.VOCABULARIES[vocabulary]
+        slugs = [slug for kind, slug in settings.NAV_SECTIONS if kind == vocabulary]
+        touched = set().union(*(getattr(change, ids_name) for change in changes))
+        for tag in tag_model.objects.filter(pk__in=touched, slug__in=slugs):
+            touching = sum(tag.pk in getattr(change, ids_name) for change in changes)
+            live = through.objects.filter(tag=tag, content_object__in=Article.objects.live().values("pk"))
+            if len(live.values_list("pk", flat=True)[: touching + 1]) <= touching:
+                return True
+    return False
 
 
 def content_changed(sender, using=None, articles=None, **kwargs):
@@ -84,9 +83,11 @@ def content_changed(sender, using=None, articles=None, **kwargs):
     others = [change for change in articles if change not in added]
     invalidate(tags_for(added, now), adds=True, using=using)
     invalidate(tags_for(others, now), using=using)
-    seen = any(LIVE.holds(state, now) for change in articles for state in (change.before, change.after) if state)
-    if seen and touches_nav(articles):
-        transaction.on_commit(refresh_nav_if_changed, using=using, robust=True)
+    seen = [
+        change for change in articles if any(LIVE.holds(state, now) for state in (change.before, change.after) if state)
+    ]
+    if seen:
+        transaction.on_commit(lambda: nav_may_change(seen) and invalidate([NAV]), using=using, robust=True)
 
 
 def next_public_change(at):

@@ -150,3 +150,33 @@ def test_renaming_a_tag_refreshes_everything(client, page_cache, newsroom, djang
         region.save()
     assert "Soho and Fitzrovia" in client.get(newsroom["soho"].get_absolute_url()).content.decode()
     assert not any(cached(client, url) for url in ["/", "/region/soho/"])
+
+
+def test_the_masthead_follows_a_section_gaining_its_first_or_losing_its_last_story(
+    client, page_cache, newsroom, settings, django_capture_on_commit_callbacks
+):
+    settings.NAV_SECTIONS = [("region", "pimlico"), ("region", "soho")]
+    soho = newsroom["soho"]
+    page = newsroom["pimlico"][0].get_absolute_url()
+    assert 'href="/region/soho/"' in client.get(page).content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        services.article_unpublish(article=soho, user=newsroom["editor"])
+    assert 'href="/region/soho/"' not in client.get(page).content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        services.article_publish(article=Article.objects.get(pk=soho.pk), user=newsroom["editor"])
+    assert 'href="/region/soho/"' in client.get(page).content.decode()
+
+
+def test_a_busy_masthead_section_gaining_a_story_leaves_other_pages_cached(
+    client, page_cache, newsroom, settings, django_capture_on_commit_callbacks
+):
+    settings.NAV_SECTIONS = [("region", "pimlico"), ("region", "soho")]
+    unrelated = newsroom["soho"].get_absolute_url()
+    warm(client, [unrelated])
+    draft = newsroom["draft"]
+    draft.standfirst = "A standfirst for the checklist."
+    with django_capture_on_commit_callbacks(execute=True):
+        services.article_save(article=draft, user=newsroom["editor"])
+    with django_capture_on_commit_callbacks(execute=True):
+        services.article_publish(article=Article.objects.get(pk=draft.pk), user=newsroom["editor"])
+    assert cached(client, unrelated)
