@@ -22,9 +22,7 @@ def _render_preview(request, article):
 
 
 def _unavailable(request, message, status):
-    response = render(
-        request, "reader/preview_unavailable.html", {"message": message, "noindex": True}, status=status
-    )
+    response = render(request, "reader/preview_unavailable.html", {"message": message, "noindex": True}, status=status)
     response["X-Robots-Tag"] = "noindex, nofollow"
     return response
 

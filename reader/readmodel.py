@@ -41,7 +41,9 @@ def article_tags(pks):
 
 
 def listing_count(listing: Listing) -> int:
-    return remember("listing-count", listing, lambda: listing.article_ids().count(), tags=lambda _count: {listing.tag})
+    return remember(
+        "listing-count", listing, lambda: selectors.listing_count(*listing), tags=lambda _count: {listing.tag}
+    )
 
 
 def listing_ids(listing: Listing, start: int, stop: int) -> list[int]:
@@ -62,6 +64,15 @@ def search_ids(query: str) -> list[int]:
 def public_tags(vocabulary: str) -> list:
     return remember(
         "public-tags", (vocabulary,), lambda: list(selectors.public_tags(vocabulary)), tags=lambda _tags: {LISTING_ALL}
+    )
+
+
+def public_tag_list(vocabulary: str) -> list:
+    return remember(
+        "public-tag-list",
+        (vocabulary,),
+        lambda: list(selectors.public_tag_list(vocabulary)),
+        tags=lambda _t: {LISTING_ALL},
     )
 
 

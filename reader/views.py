@@ -135,7 +135,9 @@ class SectionIndexView(TemplateView):
     template_name = "reader/section_index.html"
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(tags=readmodel.public_tags(self.vocabulary), vocabulary=self.vocabulary, **kwargs)
+        return super().get_context_data(
+            tags=readmodel.public_tags(self.vocabulary), vocabulary=self.vocabulary, **kwargs
+        )
 
 
 class RegionIndexView(SectionIndexView):

@@ -252,6 +252,8 @@ class Article(models.Model):
             models.Index(fields=["status", "-publish_at", "-id", "embargo_ends_at"], name="article_live_order_idx"),
             # The desk lists every state in the default order: read newest first from here, then stop.
             models.Index(fields=["-publish_at", "-id"], name="article_desk_order_idx"),
+            # The newest edit among live articles (the sitemaps' lastmod): read newest first from here, then stop.
+            models.Index(fields=["-updated_at"], name="article_updated_idx"),
         ]
         constraints = [
             models.UniqueConstraint(fields=["wire_checksum"], condition=~Q(wire_checksum=""), name="unique_wire_copy"),

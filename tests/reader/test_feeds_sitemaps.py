@@ -161,3 +161,18 @@ def test_scoped_feeds_describe_their_section_or_author(client, site):
         assert channel.findtext("description") == text
         assert xml(client, url + "atom/").findtext(f"{ATOM}subtitle") == text
     assert "Pimlico stories" in xml(client, "/region/pimlico/feed/atom/").findtext(f"{ATOM}subtitle")
+
+
+@pytest.mark.parametrize("recent_edits", [1, 100], ids=["drafts edited since", "a live story among the latest edits"])
+def test_the_articles_sitemap_lastmod_is_the_newest_edit_of_a_live_story(monkeypatch, recent_edits):
+    from reader import sitemaps
+
+    monkeypatch.setattr(sitemaps, "RECENT_EDITS", recent_edits)
+    now = timezone.now()
+    old = make_article("Old story", status=Article.Status.PUBLISHED, publish_at=now - timedelta(days=3))
+    edited = make_article("Edited story", status=Article.Status.PUBLISHED, publish_at=now - timedelta(days=2))
+    Article.objects.filter(pk=old.pk).update(updated_at=now - timedelta(days=3))
+    Article.objects.filter(pk=edited.pk).update(updated_at=now - timedelta(hours=1))
+    draft = make_article("Draft edited last")
+    Article.objects.filter(pk=draft.pk).update(updated_at=now)
+    assert sitemaps.ArticleSitemap().get_latest_lastmod() == now - timedelta(hours=1)

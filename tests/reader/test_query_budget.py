@@ -64,7 +64,7 @@ PAGES = {
     "topic feed, atom": ("{topic}feed/atom/", 7, 0),
     "author feed": ("{author}feed/", 7, 0),
     "author feed, atom": ("{author}feed/atom/", 7, 0),
-    "sitemap index": ("/sitemap.xml", 7, 0),
+    "sitemap index": ("/sitemap.xml", 8, 0),
     "sitemap of articles": ("/sitemap-articles.xml", 2, 2),
     "sitemap of sections": ("/sitemap-sections.xml", 4, 0),
     "sitemap of authors": ("/sitemap-authors.xml", 2, 2),
