@@ -47,18 +47,22 @@ def by_ids(ids):
 
 
 def public_tags(vocabulary):
-    """Tags of one vocabulary that carry live articles, with `article_count`, by name."""
-    tag_model, _through = VOCABULARIES[vocabulary]
-    live_ids = Article.objects.live().values("pk")
-    return (
-        tag_model.objects.annotate(
-            article_count=Count(
-                "tagged_articles", filter=Q(tagged_articles__content_object__in=live_ids), distinct=True
-            )
-        )
-        .filter(article_count__gt=0)
-        .order_by("name")
+    """Tags of one vocabulary that carry live articles, each with `article_count`, by name (a list).
+
+    The counts come from one pass over the link rows grouped by tag, which at scale reads far less
+    than counting each tag's articles through a join.
+    """
+    tag_model, through = VOCABULARIES[vocabulary]
+    counts = dict(
+        through.objects.filter(content_object__in=Article.objects.live().values("pk"))
+        .values_list("tag")
+        .annotate(count=Count("pk"))
+        .order_by()
     )
+    tags = list(tag_model.objects.filter(pk__in=counts).order_by("name"))
+    for tag in tags:
+        tag.article_count = counts[tag.pk]
+    return tags
 
 
 def public_tag_list(vocabulary):
