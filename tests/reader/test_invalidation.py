@@ -41,6 +41,12 @@ def newsroom(django_capture_on_commit_callbacks):
     return {"pimlico": pimlico, "soho": soho, "draft": draft, "editor": make_user("Editor")}
 
 
+def publish_draft(newsroom, django_capture_on_commit_callbacks, **when):
+    """Publish the Pimlico draft through the workflow, committed."""
+    with django_capture_on_commit_callbacks(execute=True):
+        return services.article_publish(article=newsroom["draft"], user=newsroom["editor"], **when)
+
+
 def unrelated_pages(newsroom):
     """Pages that do not show the Pimlico stories."""
     soho = newsroom["soho"]
@@ -77,12 +83,7 @@ def test_a_publish_refreshes_what_shows_the_story_and_keeps_the_rest(
     pimlico = newsroom["pimlico"][0]
     showing = ["/", "/region/pimlico/", "/topic/city-life/", "/author/nadia-haddad/", "/feed/"]
     warm(client, [*showing, *unrelated_pages(newsroom)])
-    draft = newsroom["draft"]
-    draft.standfirst = "A standfirst for the checklist."
-    with django_capture_on_commit_callbacks(execute=True):
-        services.article_save(article=draft, user=newsroom["editor"])
-    with django_capture_on_commit_callbacks(execute=True):
-        services.article_publish(article=Article.objects.get(pk=draft.pk), user=newsroom["editor"])
+    publish_draft(newsroom, django_capture_on_commit_callbacks)
     for url in showing:
         response = client.get(url)
         assert response["X-Page-Cache"] == "miss", url
@@ -123,15 +124,7 @@ def test_a_scheduled_story_refreshes_only_what_shows_it_when_it_goes_live(
 ):
     start = timezone.now()
     with time_machine.travel(start, tick=False):
-        draft = newsroom["draft"]
-        draft.standfirst = "A standfirst for the checklist."
-        with django_capture_on_commit_callbacks(execute=True):
-            services.article_save(article=draft, user=newsroom["editor"])
-            services.article_publish(
-                article=Article.objects.get(pk=draft.pk),
-                user=newsroom["editor"],
-                publish_at=start + timedelta(minutes=5),
-            )
+        publish_draft(newsroom, django_capture_on_commit_callbacks, publish_at=start + timedelta(minutes=5))
         warm(client, ["/", "/region/pimlico/", *unrelated_pages(newsroom)])
     with time_machine.travel(start + timedelta(minutes=5, seconds=1), tick=False):
         home = client.get("/")
@@ -173,10 +166,5 @@ def test_a_busy_masthead_section_gaining_a_story_leaves_other_pages_cached(
     settings.NAV_SECTIONS = [("region", "pimlico"), ("region", "soho")]
     unrelated = newsroom["soho"].get_absolute_url()
     warm(client, [unrelated])
-    draft = newsroom["draft"]
-    draft.standfirst = "A standfirst for the checklist."
-    with django_capture_on_commit_callbacks(execute=True):
-        services.article_save(article=draft, user=newsroom["editor"])
-    with django_capture_on_commit_callbacks(execute=True):
-        services.article_publish(article=Article.objects.get(pk=draft.pk), user=newsroom["editor"])
+    publish_draft(newsroom, django_capture_on_commit_callbacks)
     assert cached(client, unrelated)
