@@ -63,8 +63,16 @@ def current_versions(tags):
     None for a version never replaced, or not for longer than any entry lives.
     """
     tags = list(tags)
-    keys = [key for tag in tags for key in (TAG_KEY.format(tag=tag), ADDED_KEY.format(tag=tag))]
-    found = generation_store().get_many(keys) if keys else {}
+    found = generation_store().get_many(version_keys(tags)) if tags else {}
+    return versions_in(found, tags)
+
+
+def version_keys(tags):
+    return [key for tag in tags for key in (TAG_KEY.format(tag=tag), ADDED_KEY.format(tag=tag))]
+
+
+def versions_in(found, tags):
+    """{tag: (version, added version)} of tags, from what a get_many of their version_keys found."""
     return {tag: (found.get(TAG_KEY.format(tag=tag)), found.get(ADDED_KEY.format(tag=tag))) for tag in tags}
 
 

@@ -18,15 +18,15 @@ from contextvars import ContextVar
 from django.db import transaction
 
 from .generation import (
-    ADDED_KEY,
     EPOCH_KEY,
     EVERYTHING,
-    TAG_KEY,
     added_at,
     bump_generation,
     current_versions,
     generation_store,
     replace_versions,
+    version_keys,
+    versions_in,
 )
 from .purge import purge
 
@@ -39,11 +39,8 @@ _collected = ContextVar("pagecache_collected_tags", default=None)
 def versions_if_unchanged_since(epoch, tags):
     """Current versions of tags, or None when an invalidation happened after `epoch` was read."""
     tags = list(tags)
-    keys = [key for tag in tags for key in (TAG_KEY.format(tag=tag), ADDED_KEY.format(tag=tag))]
-    found = generation_store().get_many([EPOCH_KEY, *keys])
-    if found.get(EPOCH_KEY) != epoch:
-        return None
-    return {tag: (found.get(TAG_KEY.format(tag=tag)), found.get(ADDED_KEY.format(tag=tag))) for tag in tags}
+    found = generation_store().get_many([EPOCH_KEY, *version_keys(tags)])
+    return versions_in(found, tags) if found.get(EPOCH_KEY) == epoch else None
 
 
 def shown_with_everything(tags):
