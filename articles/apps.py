@@ -24,9 +24,10 @@ class ArticlesConfig(AppConfig):
     verbose_name = "Newsroom"
 
     def ready(self):
-        from . import announcements
+        from . import announcements, listings
         from .search import register_sqlite_functions
 
         connection_created.connect(register_sqlite_functions, dispatch_uid="articles_sqlite_functions")
         post_migrate.connect(sync_roles_after_migrate, sender=self)
         announcements.connect()
+        listings.connect()

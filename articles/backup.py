@@ -26,6 +26,7 @@ from django.db import DEFAULT_DB_ALIAS, DatabaseError, connections, models, tran
 from django.db.migrations.recorder import MigrationRecorder
 from django.utils import timezone
 
+from . import listings
 from .exceptions import BackupError
 
 ARCHIVE_FORMAT = "newsroom-site-backup"
@@ -49,6 +50,8 @@ CONTENT_MODELS = [
     "reversion.Revision",
 ]
 MAX_MEMBER_BYTES = 200 * 1024 * 1024
+# Rebuilt from the restored rows (`articles.listings`), never archived.
+DERIVED_MODELS = ["articles.ListingEntry"]
 
 
 @dataclass
@@ -65,6 +68,7 @@ def _dump(labels, *, natural_primary):
     call_command(
         "dumpdata",
         *labels,
+        exclude=DERIVED_MODELS,
         natural_foreign=True,
         natural_primary=natural_primary,
         format=BACKUP_FORMAT,
@@ -234,6 +238,8 @@ def restore_site(*, path):
                 fixture.write_text(json.dumps(records), encoding="utf-8")
                 try:
                     call_command("loaddata", str(fixture), verbosity=0)
+                    # Rows loaded raw send no signals that keep the readers' lists: rebuilt here.
+                    listings.rebuild()
                 except (DeserializationError, DatabaseError, LookupError, ValueError, TypeError) as error:
                     reason = str(error).splitlines()[0][:300]
                     raise BackupError(

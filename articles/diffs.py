@@ -6,6 +6,8 @@ from diff_match_patch import diff_match_patch
 from django.utils.html import escape, format_html_join, strip_tags
 from django.utils.safestring import mark_safe
 
+from .sanitizer import sanitize_html
+
 BLOCK_END = re.compile(r"</(p|h[1-6]|li|blockquote)>|<br\s*/?>|<hr\s*/?>", re.IGNORECASE)
 BLANK_LINES = re.compile(r"\n{3,}")
 
@@ -34,3 +36,19 @@ def diff_html(old, new):
 
 def has_changes(old, new):
     return (old or "") != (new or "")
+
+
+# Text that means the same to a reader: the editor re-serialises paragraph breaks and spacing between blocks.
+BETWEEN_TAGS = re.compile(r">\s+<")
+SPACES = re.compile(r"\s+")
+
+
+def normalized_html(html):
+    """Article HTML as the sanitiser keeps it, with white space between and inside blocks collapsed."""
+    cleaned = sanitize_html(html or "")
+    return SPACES.sub(" ", BETWEEN_TAGS.sub("><", cleaned)).strip()
+
+
+def same_html(old, new):
+    """Whether two bodies read the same (only white space and the editor's serialisation differ)."""
+    return normalized_html(old) == normalized_html(new)

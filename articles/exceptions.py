@@ -51,3 +51,7 @@ class EditConflictError(ArticleError):
 
 class BackupError(Exception):
     """A backup that cannot be written or restored; the reason is in plain words and nothing was changed."""
+
+
+class AutosaveError(ArticleError):
+    """An autosave the server cannot keep (too long, unreadable); the story and any earlier autosave are untouched."""

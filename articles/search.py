@@ -56,6 +56,20 @@ def ranked_ids(query):
     return [article.pk for article in live]
 
 
+def desk_ranked_ids(query):
+    """Ids of the articles in any state that match query, best match first: the desk's search.
+
+    The same index and candidates as `ranked_ids()`, without the live filter; who may see
+    which article is for the caller to decide.
+    """
+    query = clean_query(query)
+    if not query:
+        return []
+    candidates = _postgres_candidates(query) if connection.vendor == "postgresql" else _fallback_candidates(query)
+    ranked = sorted(candidates, key=lambda article: (article.rank, article.pk), reverse=True)
+    return [article.pk for article in ranked]
+
+
 def stored_search_document():
     """The article's stored search vector (PostgreSQL only; not a model field, so never loaded)."""
     # Unqualified, so it names the right table inside subqueries too (no other table has this column).

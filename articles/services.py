@@ -7,7 +7,7 @@ from django.db import router, transaction
 from django.utils import timezone
 from reversion.models import Revision, Version
 
-from . import images, roles, workflow
+from . import images, notifications, roles, workflow
 from .exceptions import (
     ChecklistError,
     DuplicateImportError,
@@ -199,13 +199,17 @@ def _run_transition(*, transition, article, user, comment="", changes=None):
 @transaction.atomic
 def article_submit(*, article: Article, user, comment: str = "") -> Article:
     """Draft → in review. The owner or an editor; the publish checklist must pass."""
-    return _run_transition(transition=workflow.SUBMIT, article=article, user=user, comment=comment)
+    submitted = _run_transition(transition=workflow.SUBMIT, article=article, user=user, comment=comment)
+    notifications.story_submitted(article=submitted, actor=user, comment=comment)
+    return submitted
 
 
 @transaction.atomic
 def article_request_changes(*, article: Article, user, comment: str) -> Article:
     """In review → draft, with the editor's comment."""
-    return _run_transition(transition=workflow.REQUEST_CHANGES, article=article, user=user, comment=comment)
+    sent_back = _run_transition(transition=workflow.REQUEST_CHANGES, article=article, user=user, comment=comment)
+    notifications.story_sent_back(article=sent_back, actor=user, comment=comment)
+    return sent_back
 
 
 @transaction.atomic
@@ -222,13 +226,19 @@ def article_publish(*, article: Article, user, publish_at=None, embargo_ends_at=
     locked = _lock(article)
     if locked.first_published_at is None:
         changes["first_published_at"] = max(publish_at, embargo_ends_at or publish_at)
-    return _run_transition(transition=workflow.PUBLISH, article=article, user=user, comment=comment, changes=changes)
+    published = _run_transition(
+        transition=workflow.PUBLISH, article=article, user=user, comment=comment, changes=changes
+    )
+    notifications.story_published(article=published, actor=user, comment=comment)
+    return published
 
 
 @transaction.atomic
 def article_unpublish(*, article: Article, user, comment: str = "") -> Article:
     """Published (live or scheduled) → unpublished: gone from every public page at once."""
-    return _run_transition(transition=workflow.UNPUBLISH, article=article, user=user, comment=comment)
+    unpublished = _run_transition(transition=workflow.UNPUBLISH, article=article, user=user, comment=comment)
+    notifications.story_unpublished(article=unpublished)
+    return unpublished
 
 
 @transaction.atomic
@@ -242,7 +252,9 @@ def correction_add(*, article: Article, user, kind: str, text: str) -> Correctio
         raise InvalidTransitionError("Choose correction, clarification or update.")
     if not text.strip():
         raise InvalidTransitionError("Write the note readers will see.")
-    return Correction.objects.create(article=locked, kind=kind, text=text.strip(), created_by=user)
+    correction = Correction.objects.create(article=locked, kind=kind, text=text.strip(), created_by=user)
+    notifications.correction_added(correction=correction, actor=user)
+    return correction
 
 
 def article_check_version(*, article: Article, expected_version: int) -> Article:
@@ -301,7 +313,8 @@ def _keep_in_trash(*, article, user):
         date_created=timezone.now(), user=user, comment="Deleted; recoverable from the trash."
     )
     objects = [article]
-    for name in ARTICLE_VERSION_FOLLOWS:
+    # The corrections and the workflow log go to the trash with the story, so a recovery brings them back.
+    for name in [*ARTICLE_VERSION_FOLLOWS, "corrections", "transitions"]:
         objects += list(getattr(article, name).all())
     Version.objects.bulk_create(
         Version(
@@ -322,11 +335,14 @@ def _versions_in(revision, model):
 
 
 @transaction.atomic
-def article_restore_version(*, article: Article, version, user) -> Article:
+def article_restore_version(
+    *, article: Article, version, user, correction_kind: str = "", correction_text: str = ""
+) -> Article:
     """Bring back the text, image, footer, bylines and tags of an earlier version as a new version.
 
     The state and publish times stay as they are now, and nothing is deleted: the
-    current text remains in the history.
+    current text remains in the history. A story that has been published keeps its
+    address. A correction kind (one of `Correction.Kind`) adds that public note too.
     """
     stored = _lock(article)
     _refuse_unless(roles.can_edit(user, stored), "Your role does not allow editing this article now; nothing changed.")
@@ -335,6 +351,8 @@ def article_restore_version(*, article: Article, version, user) -> Article:
     fields = version.field_dict
     with reversion.create_revision():
         for name in CONTENT_FIELDS:
+            if name == "slug" and stored.first_published_at:
+                continue  # Links to a published story must keep working.
             attname = Article._meta.get_field(name).attname
             value = fields.get(attname, fields.get(name))
             if name == "promo_footer":
@@ -360,7 +378,29 @@ def article_restore_version(*, article: Article, version, user) -> Article:
             f"Restored the version saved on {timezone.localtime(version.revision.date_created):%d %b %Y %H:%M}."
         )
         reversion.add_to_revision(stored)
+        if correction_kind:
+            correction_add(article=stored, user=user, kind=correction_kind, text=correction_text)
     return stored
+
+
+@transaction.atomic
+def article_settle_recovered(*, article: Article, user) -> Article:
+    """A story brought back from the trash comes back unpublished: an editor publishes it again deliberately."""
+    locked = _lock(article)
+    _refuse_unless(roles.can_delete(user), "Only editors can recover stories; nothing changed.")
+    if locked.status != Article.Status.PUBLISHED:
+        return locked
+    locked.status = Article.Status.UNPUBLISHED
+    locked.updated_by = user
+    locked.save(update_fields=["status", "updated_by", "updated_at"])
+    ArticleTransition.objects.create(
+        article=locked,
+        from_status=Article.Status.PUBLISHED,
+        to_status=Article.Status.UNPUBLISHED,
+        comment="Recovered from the trash; unpublished until an editor publishes it again.",
+        user=user,
+    )
+    return locked
 
 
 @transaction.atomic

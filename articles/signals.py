@@ -14,6 +14,9 @@ from datetime import datetime
 from django.dispatch import Signal
 
 content_changed = Signal()
+# Sent by bulk writes of articles, which send no post_save, with `article_ids`: those whose
+# state or times they wrote (for `articles.listings`).
+written_in_bulk = Signal()
 
 
 @dataclass(frozen=True)

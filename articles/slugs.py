@@ -33,3 +33,13 @@ def unique_slug(model, value, *, fallback_prefix, exclude_pk=None):
     base = slug_base(value, max_length=model._meta.get_field("slug").max_length, fallback_prefix=fallback_prefix)
     taken = model._default_manager.filter(slug__startswith=base).exclude(pk=exclude_pk).values_list("slug", flat=True)
     return TakenSlugs(taken).claim(base)
+
+
+def free_slug(model, slug, *, exclude_pk=None):
+    """slug itself when no other row of model uses it, else the first free "slug-N" (shortened to fit)."""
+    manager = model._default_manager
+    if not manager.filter(slug=slug).exclude(pk=exclude_pk).exists():
+        return slug
+    base = slug[: model._meta.get_field("slug").max_length - SUFFIX_ROOM].strip("-") or slug
+    taken = manager.filter(slug__startswith=base).exclude(pk=exclude_pk).values_list("slug", flat=True)
+    return TakenSlugs(taken).claim(base)

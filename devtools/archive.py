@@ -9,11 +9,9 @@ reading time) itself with the same helpers `save()` uses.
 """
 
 import random
-import sqlite3
 import time
 from collections import deque
 from concurrent.futures import ProcessPoolExecutor
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import timedelta
 from itertools import islice
@@ -24,7 +22,7 @@ import django
 from django.db import connection, transaction
 from django.utils import timezone
 
-from articles import search, text
+from articles import listings, search, text
 from articles.models import (
     LIVE,
     SLUG_MAX_LENGTH,
@@ -39,6 +37,7 @@ from articles.models import (
 from articles.signals import announce
 from articles.slugs import TakenSlugs, slug_base
 
+from . import bulk
 from .prose import AUTHOR_TITLES, FIRST_NAMES, LAST_NAMES, REGIONS, TOPICS, Pool, Writer
 
 MAX_ARTICLES = 1_000_000
@@ -49,10 +48,6 @@ SENTENCE_POOL_SIZE = 6000
 CHUNK_SIZE = 2000
 # What the sentences of the pool are made of (see `prose.Pool`).
 PARALLEL_FROM = 10_000
-# The trigger of migration 0008_sqlite_search_table that indexes each inserted article for search.
-SEARCH_INSERT_TRIGGER = f"{search.SQLITE_SEARCH_TABLE}_insert"
-# Articles per INSERT statement on SQLite (fewer if its limit on parameters is lower).
-ROWS_PER_STATEMENT = 1000
 # The article columns the composer fills; every other column gets its default.
 ARTICLE_FIELDS = (
     "headline", "slug", "standfirst", "body", "status", "publish_at", "embargo_ends_at", "first_published_at",
@@ -101,6 +96,27 @@ def _vocabulary(model, names):
             tag.save()
         tags.append(tag.pk)
     return tags
+
+
+def _labeller(author_pks, region_pks, topic_pks):
+    """A function giving an article's `listing_labels` from the indices of its authors, regions and topics."""
+
+    def name_and_slug(model, pks):
+        return {
+            pk: [name, slug] for pk, name, slug in model.objects.filter(pk__in=pks).values_list("pk", "name", "slug")
+        }
+
+    authors = name_and_slug(Author, author_pks)
+    regions, topics = name_and_slug(RegionTag, region_pks), name_and_slug(TopicTag, topic_pks)
+
+    def labels(author_indices, region_indices, topic_indices):
+        return {
+            "authors": [authors[author_pks[index]] for index in author_indices],
+            "regions": sorted(regions[region_pks[index]] for index in region_indices),
+            "topics": sorted(topics[topic_pks[index]] for index in topic_indices),
+        }
+
+    return labels
 
 
 def _authors(rng, count):
@@ -238,12 +254,13 @@ def generate_archive(
         author_pks = _authors(rng, author_pool)
         slugs = TakenSlugs(Article.objects.values_list("slug", flat=True))
 
-        insert_articles = _article_inserter(ARTICLE_FIELDS)
-        insert_bylines = _through_inserter(Byline, "article_id", "author_id", "position")
-        insert_regions = _through_inserter(TaggedRegion, "content_object_id", "tag_id")
-        insert_topics = _through_inserter(TaggedTopic, "content_object_id", "tag_id")
-        _sqlite_bulk_load_pragmas()
-        with _search_index_written_here() as insert_index_rows:
+        insert_articles = bulk.article_inserter((*ARTICLE_FIELDS, "listing_labels"))
+        labels = _labeller(author_pks, region_pks, topic_pks)
+        insert_bylines = bulk.through_inserter(Byline, "article_id", "author_id", "position")
+        insert_regions = bulk.through_inserter(TaggedRegion, "content_object_id", "tag_id")
+        insert_topics = bulk.through_inserter(TaggedTopic, "content_object_id", "tag_id")
+        bulk.sqlite_bulk_load_pragmas()
+        with bulk.search_index_written_here() as insert_index_rows:
             index_here = insert_index_rows is not None
             jobs = [
                 (
@@ -265,7 +282,8 @@ def generate_archive(
                     summary.by_status[status] = summary.by_status.get(status, 0) + 1
                     state = SimpleNamespace(status=status, publish_at=publish_at, embargo_ends_at=embargo_ends_at)
                     summary.live += LIVE.holds(state, now)
-                    rows.append((headline, slugs.claim(base_slug), *values[: len(ARTICLE_FIELDS) - 2]))
+                    fields, links = values[: len(ARTICLE_FIELDS) - 2], values[len(ARTICLE_FIELDS) - 2 :][:3]
+                    rows.append((headline, slugs.claim(base_slug), *fields, labels(*links)))
                 pks = insert_articles(rows)
                 if index_here:
                     insert_index_rows([(pk, *row[-1]) for pk, row in zip(pks, composed, strict=True)])
@@ -283,145 +301,13 @@ def generate_archive(
                 summary.tag_links += len(regions) + len(topics)
                 if progress:
                     progress(summary.articles, articles)
-        # Rows inserted in bulk send no signals: announce the change once, for the whole archive.
+        # Rows inserted in bulk send no signals: bring the lists up to date and announce the change once.
+        listings.rebuild()
         announce(Article, using=connection.alias)
 
     summary.authors, summary.regions, summary.topics = len(author_pks), len(region_pks), len(topic_pks)
     summary.seconds = time.monotonic() - started
     return summary
-
-
-def _article_inserter(attnames):
-    """A function that inserts articles given as tuples of `attnames` values and returns their pks.
-
-    The values must be what Article.save() would store: bodies are not sanitised
-    again (the composer's are already clean, see `prose.Pool`), and every other column
-    gets its default, as in a new Article. On SQLite, rows go in with their ids
-    (taken in order: the write transaction keeps other writers out) many to a
-    statement; elsewhere through bulk_create, which reads the ids back.
-    """
-    if connection.vendor != "sqlite":
-
-        def bulk_create(rows):
-            batch = [Article(**dict(zip(attnames, row, strict=True))) for row in rows]
-            Article.objects.bulk_create(batch)
-            return [article.pk for article in batch]
-
-        return bulk_create
-
-    meta, quote = Article._meta, connection.ops.quote_name
-    given = [meta.get_field(name) for name in attnames]
-    others = [field for field in meta.local_concrete_fields if not field.primary_key and field not in given]
-    # Aware datetimes, so the backend's adapter alone gives what the field would store.
-    timestamps = [1 + position for position, field in enumerate(given) if field.get_internal_type() == "DateTimeField"]
-    adapt = connection.ops.adapt_datetimefield_value
-    insert_rows = _row_inserter(meta.db_table, [field.column for field in [meta.pk, *given, *others]])
-    with connection.cursor() as cursor:
-        # The next id AUTOINCREMENT would give: past the highest id ever used, even if since deleted.
-        cursor.execute(f"SELECT MAX({quote(meta.pk.column)}) FROM {quote(meta.db_table)}")
-        (highest,) = cursor.fetchone()
-        cursor.execute("SELECT MAX(seq) FROM sqlite_sequence WHERE name = %s", [meta.db_table])
-        (sequence,) = cursor.fetchone()
-    next_pk = max(highest or 0, sequence or 0) + 1
-
-    def insert(rows):
-        nonlocal next_pk
-        blank = Article()
-        defaults = [field.get_db_prep_save(field.pre_save(blank, add=True), connection) for field in others]
-        pks = range(next_pk, next_pk + len(rows))
-        values = []
-        for pk, row in zip(pks, rows, strict=True):
-            row = [pk, *row, *defaults]
-            for position in timestamps:
-                row[position] = adapt(row[position])
-            values.append(row)
-        insert_rows(values)
-        next_pk += len(rows)
-        return pks
-
-    return insert
-
-
-def _through_inserter(model, *attnames):
-    """Insert rows of a small through model given as plain tuples of `attnames` values.
-
-    Hundreds of thousands of three-column rows: building a model instance and
-    an INSERT statement for each costs most of the archive's time, and these
-    rows have no defaults, save() logic or signals to honour.
-    """
-    return _row_inserter(model._meta.db_table, [model._meta.get_field(name).column for name in attnames])
-
-
-def _row_inserter(table, columns):
-    """A function that inserts rows (tuples of values for `columns`) into `table`.
-
-    On SQLite many rows a statement: its executemany runs one statement per row,
-    which takes about twice as long, and with a trigger writing an FTS5 table (as
-    the search index's did) each statement flushes a new index segment to merge.
-    Elsewhere one executemany.
-    """
-    quote = connection.ops.quote_name
-    head = f"INSERT INTO {quote(table)} ({', '.join(quote(column) for column in columns)}) VALUES "
-    placeholders = "(" + ", ".join(["%s"] * len(columns)) + ")"
-    if connection.vendor != "sqlite":
-
-        def executemany(rows):
-            if rows:
-                with connection.cursor() as cursor:
-                    cursor.executemany(head + placeholders, rows)
-
-        return executemany
-
-    parameters = connection.connection.getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER)
-    per_statement = min(ROWS_PER_STATEMENT, parameters // len(columns))
-
-    def insert(rows):
-        with connection.cursor() as cursor:
-            for start in range(0, len(rows), per_statement):
-                part = rows[start : start + per_statement]
-                cursor.execute(head + ", ".join([placeholders] * len(part)), [value for row in part for value in row])
-
-    return insert
-
-
-@contextmanager
-def _search_index_written_here():
-    """On SQLite, write the search index's rows here rather than through its insert trigger.
-
-    Yields a row inserter for the FTS table (rowid, then the plain texts of headline,
-    standfirst and body), or None where the trigger does not exist. The trigger calls
-    `search.plain_text()` from SQLite three times per article, which costs more than
-    the inserts; the composer has these texts already (see `prose.Pool`). The trigger is
-    dropped inside the transaction and created again from its own stored definition;
-    if anything fails on the way, the transaction's rollback restores it.
-    """
-    found = None
-    if connection.vendor == "sqlite":
-        with connection.cursor() as cursor:
-            cursor.execute(
-                "SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = %s", [SEARCH_INSERT_TRIGGER]
-            )
-            found = cursor.fetchone()
-    if found is None:
-        yield None
-        return
-    with connection.cursor() as cursor:
-        cursor.execute(f"DROP TRIGGER {connection.ops.quote_name(SEARCH_INSERT_TRIGGER)}")
-    yield _row_inserter(search.SQLITE_SEARCH_TABLE, ["rowid", "headline", "standfirst", "body"])
-    with connection.cursor() as cursor:
-        cursor.execute(found[0])
-
-
-def _sqlite_bulk_load_pragmas():
-    """A big page cache for this connection: the transaction touches about 13 KB per article.
-
-    The indexes on slug and publish time take rows in random order; once the cache is
-    full, their pages are written out and read back again and again (100,000 articles
-    took half as long again with a 256 MiB cache as with this one).
-    """
-    if connection.vendor == "sqlite":
-        with connection.cursor() as cursor:
-            cursor.execute("PRAGMA cache_size = -1048576")  # 1 GiB, in KiB; a limit, not an allocation
 
 
 def _byline_count(rng):

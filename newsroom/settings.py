@@ -217,7 +217,9 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 
 LANGUAGE_CODE = "en-gb"
-TIME_ZONE = "Europe/London"
+# The newsroom's clock: every time an editor types or reads in the desk is in this zone, and says so.
+TIME_ZONE = os.environ.get("TIME_ZONE", "Europe/London")
+FORMAT_MODULE_PATH = ["newsroom.formats"]
 USE_I18N = True
 USE_TZ = True
 
@@ -252,6 +254,24 @@ SITE_TAGLINE = os.environ.get("SITE_TAGLINE", "24/7 news for Westminster and Pim
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 SITE_LANGUAGE = os.environ.get("SITE_LANGUAGE", "en")
 
+# Email: the desk's notifications (articles/notifications.py). Printed to the console in development;
+# in production sent by SMTP to EMAIL_HOST (a local relay unless set). A failed send is logged and retried,
+# never fails the step that caused it.
+EMAIL_BACKEND = os.environ.get(
+    "EMAIL_BACKEND",
+    "django.core.mail.backends.smtp.EmailBackend" if PRODUCTION else "django.core.mail.backends.console.EmailBackend",
+)
+if EMAIL_BACKEND == "django.core.mail.backends.smtp.EmailBackend":
+    EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
+    EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "587" if PRODUCTION else "25"))
+    EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+    EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+    EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", default=PRODUCTION)
+    EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", default=False)
+    EMAIL_TIMEOUT = int(os.environ.get("EMAIL_TIMEOUT", "10"))
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", f"{SITE_NAME} desk <desk@localhost>")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+
 
 def env_sections(name, default):
     """Sections as (vocabulary, slug) pairs from "region:london,topic:culture"."""
@@ -284,6 +304,9 @@ SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
 X_FRAME_OPTIONS = "DENY"
 if env_bool("BEHIND_TLS_PROXY", default=False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+# How often the article form autosaves unsaved text (and tells others the story is open), in seconds.
+DESK_AUTOSAVE_SECONDS = float(os.environ.get("DESK_AUTOSAVE_SECONDS", "20"))
 
 LOGIN_URL = "admin:login"
 # Where a sign-in lands when `next=` is missing or points off-site.

@@ -96,17 +96,17 @@ class LatestArticlesFeed(Feed):
         return absolute(item.get_absolute_url())
 
     def item_pubdate(self, item):
-        return item.publish_at
+        return item.public_at
 
     def item_updateddate(self, item):
         return max(item.updated_at, item.publish_at)
 
     def item_author_name(self, item):
-        names = [author.name for author in item.authors]
+        names = [author.name for author in item.shown_authors]
         return ", ".join(names) or None
 
     def item_categories(self, item):
-        return [tag.name for tag in item.regions.all()] + [tag.name for tag in item.topics.all()]
+        return [tag.name for tag in item.shown_regions] + [tag.name for tag in item.shown_topics]
 
     def item_extra_kwargs(self, item):
         return {"content": item.body}

@@ -18,8 +18,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from articles.announcements import listed_under
-from articles.models import LIVE, Article, PromoFooter
+from articles.models import LIVE, PromoFooter
 from articles.signals import ArticleChange
 from pagecache.schedule import SCHEDULE_TAG
 from pagecache.tags import UNTAGGED, invalidate
@@ -61,13 +60,13 @@ def nav_may_change(changes):
     lost its last one, so that the masthead must be drawn again. A section with more live stories than the
     changes could account for cannot have."""
     for vocabulary, ids_name in (("region", "region_ids"), ("topic", "topic_ids")):
-        tag_model, through = selectors.VOCABULARIES[vocabulary]
+        tag_model, _through = selectors.VOCABULARIES[vocabulary]
         slugs = [slug for kind, slug in settings.NAV_SECTIONS if kind == vocabulary]
         touched = set().union(*(getattr(change, ids_name) for change in changes))
         for tag in tag_model.objects.filter(pk__in=touched, slug__in=slugs):
             touching = sum(tag.pk in getattr(change, ids_name) for change in changes)
-            live = through.objects.filter(tag=tag, content_object__in=Article.objects.live().values("pk"))
-            if len(live.values_list("pk", flat=True)[: touching + 1]) <= touching:
+            live = selectors.listing_entries(vocabulary, tag.pk).values_list("pk", flat=True)
+            if len(live[: touching + 1]) <= touching:
                 return True
     return False
 
@@ -92,7 +91,7 @@ def content_changed(sender, using=None, articles=None, **kwargs):
 
 def next_public_change(at):
     """The first moment after `at` when reader pages change without a write: a story goes live or a footer window turns."""
-    moments = [Article.objects.next_live_change(at), PromoFooter.objects.next_window_change(at)]
+    moments = [selectors.next_listing_change(at), PromoFooter.objects.next_window_change(at)]
     return min((moment for moment in moments if moment is not None), default=None)
 
 
@@ -106,11 +105,13 @@ def changed_between(since, until):
 
     if PromoFooter.objects.filter(Q(**moment_in_window("starts_at")) | Q(**moment_in_window("ends_at"))).exists():
         return None
-    moments = Q()
-    for name in LIVE.fields[1:]:
-        moments |= Q(**moment_in_window(name))
-    went_live = Article.objects.live(at=until).filter(moments).values_list("pk", flat=True)
-    changes = [ArticleChange(pk, None, None, *listed_under(pk)) for pk in went_live]
+    lists = {}
+    for article_id, kind, key in selectors.went_live_between(since, until):
+        lists.setdefault(article_id, {"region": set(), "topic": set(), "author": set(), "all": set()})[kind].add(key)
+    changes = [
+        ArticleChange(pk, None, None, frozenset(on["region"]), frozenset(on["topic"]), frozenset(on["author"]))
+        for pk, on in lists.items()
+    ]
     tags = set().union(*(shown_tags(change) for change in changes))
     if changes and nav_gains_a_section(changes, since):
         tags.add(NAV)
@@ -119,12 +120,11 @@ def changed_between(since, until):
 
 def nav_gains_a_section(changes, since):
     """Whether a masthead section had no live story at `since` and has one of these now."""
-    live_then = Article.objects.live(at=since).values("pk")
     for vocabulary, ids_name in (("region", "region_ids"), ("topic", "topic_ids")):
-        tag_model, through = selectors.VOCABULARIES[vocabulary]
+        tag_model, _through = selectors.VOCABULARIES[vocabulary]
         slugs = [slug for kind, slug in settings.NAV_SECTIONS if kind == vocabulary]
         ids = set().union(*(getattr(change, ids_name) for change in changes))
         for tag in tag_model.objects.filter(pk__in=ids, slug__in=slugs):
-            if not through.objects.filter(tag=tag, content_object__in=live_then).exists():
+            if not selectors.listing_entries(vocabulary, tag.pk, at=since).exists():
                 return True
     return False

@@ -4,6 +4,7 @@ from django.contrib.admin.views.decorators import staff_member_required
 from django.core import signing
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.cache import never_cache
 
 from articles import roles
@@ -14,8 +15,15 @@ from . import fragments
 PREVIEW_TEMPLATE = "reader/article_detail.html"
 
 
-def _render_preview(request, article):
-    context = {"article": article, "page": fragments.render_article_page(article), "noindex": True, "is_preview": True}
+def _render_preview(request, article, *, editor_url=None):
+    """The article page under a "Preview — not published" bar; staff get a link back to the editor in it."""
+    context = {
+        "article": article,
+        "page": fragments.render_article_page(article),
+        "noindex": True,
+        "is_preview": True,
+        "editor_url": editor_url,
+    }
     response = render(request, PREVIEW_TEMPLATE, context)
     response["X-Robots-Tag"] = "noindex, nofollow"
     return response
@@ -34,7 +42,7 @@ def staff_preview(request, pk):
     article = roles.visible_articles(request.user).filter(pk=pk).first()
     if article is None:
         raise Http404("No such article.")
-    return _render_preview(request, article)
+    return _render_preview(request, article, editor_url=reverse("admin:articles_article_change", args=[article.pk]))
 
 
 @never_cache

@@ -22,15 +22,6 @@ class Listing(NamedTuple):
     kind: str  # "all", "region", "topic" or "author"
     pk: int | None = None
 
-    def article_ids(self):
-        """The ids of the list's live articles, newest first (a lazy queryset)."""
-        ids = selectors.live_article_ids()
-        if self.kind in selectors.VOCABULARIES:
-            return selectors.tag_articles(self.kind, self.pk, queryset=ids)
-        if self.kind == "author":
-            return selectors.author_articles(self.pk, queryset=ids)
-        return ids
-
     @property
     def tag(self):
         return listing_tag(self.kind, self.pk)
@@ -51,7 +42,7 @@ def listing_ids(listing: Listing, start: int, stop: int) -> list[int]:
     return remember(
         "listing-ids",
         (listing, start, stop),
-        lambda: list(listing.article_ids()[start:stop]),
+        lambda: selectors.listing_ids(listing.kind, listing.pk, start, stop),
         tags=lambda _ids: {listing.tag},
     )
 

@@ -1,4 +1,5 @@
-"""What the reader's site reads. Every query starts from `Article.objects.live()`.
+"""What the reader's site reads. Every query starts from `Article.objects.live()` or from the live
+entries of the lists readers browse (`ListingEntry.objects.live()`, the same stories, kept on write).
 
 A region, topic or author is public only while at least one live article
 carries it: a tag or byline used only by drafts, scheduled or embargoed stories
@@ -8,10 +9,10 @@ thing is None, and the view decides.
 """
 
 from django.conf import settings
-from django.db.models import Count, Exists, OuterRef, Q, Value
+from django.db.models import Count, Exists, Max, OuterRef, Q, Value
 from django.urls import reverse
 
-from articles.models import Article, Author, Byline, RegionTag, TaggedRegion, TaggedTopic, TopicTag
+from articles.models import Article, Author, ListingEntry, RegionTag, TaggedRegion, TaggedTopic, TopicTag
 
 VOCABULARIES = {
     "region": (RegionTag, TaggedRegion),
@@ -26,13 +27,34 @@ HOME_SECTION_LIMIT = 4
 
 
 def live_articles():
-    """Live articles with what a list shows (bylines, regions, topics) prefetched."""
-    return Article.objects.live().with_listing_related()
+    """Live articles; bylines, regions and topics come with each row (`Article.listing_labels`)."""
+    return Article.objects.live()
 
 
-def live_article_ids():
-    """Ids of live articles, newest first: what list pages paginate before rendering cards."""
-    return Article.objects.live().values_list("pk", flat=True)
+def listing_entries(kind, pk=None, *, at=None):
+    """The live entries of one list (every story, or a region's, topic's or author's), now or at `at`."""
+    return ListingEntry.objects.live(at).of(kind, pk or 0)
+
+
+def next_listing_change(at):
+    """The first moment after `at` when a story goes live (scheduled, or held by an embargo), or None."""
+    entries = ListingEntry.objects.of("all").filter(public_at__gt=at).order_by("public_at")
+    return entries.values_list("public_at", flat=True).first()
+
+
+def went_live_between(since, until):
+    """(article id, kind, key) of every list entry of the stories that went live in (since, until]."""
+    return ListingEntry.objects.filter(
+        article_id__in=ListingEntry.objects.of("all")
+        .filter(public_at__gt=since, public_at__lte=until)
+        .values("article_id")
+    ).values_list("article_id", "kind", "key")
+
+
+def listing_ids(kind, pk, start, stop):
+    """Ids of one page of a list's live articles, newest first: one range of the listing index."""
+    entries = listing_entries(kind, pk).newest_first().values_list("article_id", flat=True)
+    return list(entries[start:stop])
 
 
 def by_ids(ids):
@@ -49,15 +71,11 @@ def by_ids(ids):
 def public_tags(vocabulary):
     """Tags of one vocabulary that carry live articles, each with `article_count`, by name (a list).
 
-    The counts come from one pass over the link rows grouped by tag, which at scale reads far less
-    than counting each tag's articles through a join.
+    The counts come from one pass over the vocabulary's live listing entries, grouped by tag.
     """
-    tag_model, through = VOCABULARIES[vocabulary]
+    tag_model, _through = VOCABULARIES[vocabulary]
     counts = dict(
-        through.objects.filter(content_object__in=Article.objects.live().values("pk"))
-        .values_list("tag")
-        .annotate(count=Count("pk"))
-        .order_by()
+        ListingEntry.objects.live().filter(kind=vocabulary).values_list("key").annotate(count=Count("pk")).order_by()
     )
     tags = list(tag_model.objects.filter(pk__in=counts).order_by("name"))
     for tag in tags:
@@ -72,19 +90,13 @@ def public_tag_list(vocabulary):
 
 
 def listing_count(kind, pk):
-    """How many live articles a listing has: counted from its link rows (one per article), which for a
-    busy section reads far fewer rows than walking every live article and probing its links."""
-    live_ids = Article.objects.live().values("pk")
-    if kind in VOCABULARIES:
-        return VOCABULARIES[kind][1].objects.filter(tag_id=pk, content_object__in=live_ids).count()
-    if kind == "author":
-        return Byline.objects.filter(author_id=pk, article__in=live_ids).count()
-    return Article.objects.live().count()
+    """How many live articles a list has: one range of the listing index."""
+    return listing_entries(kind, pk).count()
 
 
-def _carries_live_articles(vocabulary):
-    _tag_model, through = VOCABULARIES[vocabulary]
-    return Exists(through.objects.filter(tag=OuterRef("pk"), content_object__in=Article.objects.live().values("pk")))
+def _carries_live_articles(kind):
+    """Whether the tag or author (the outer row) is on a live article: one probe of the listing index."""
+    return Exists(ListingEntry.objects.live().filter(kind=kind, key=OuterRef("pk")))
 
 
 def public_tag(vocabulary, slug):
@@ -93,22 +105,20 @@ def public_tag(vocabulary, slug):
     return tag_model.objects.filter(_carries_live_articles(vocabulary), slug=slug).first()
 
 
-def _tagged_with(vocabulary, tag):
+def _on_list(kind, pk):
     # EXISTS rather than a join: the planner walks the live-order index newest
-    # first and stops after one page, instead of sorting all of the tag's articles.
-    _tag_model, through = VOCABULARIES[vocabulary]
-    return Exists(through.objects.filter(tag=tag, content_object=OuterRef("pk")))
+    # first and stops after one page, instead of sorting all of the list's articles.
+    return Exists(ListingEntry.objects.filter(kind=kind, key=pk, article_id=OuterRef("pk")))
 
 
 def tag_articles(vocabulary, tag, *, queryset=None):
     queryset = live_articles() if queryset is None else queryset
-    return queryset.filter(_tagged_with(vocabulary, tag))
+    return queryset.filter(_on_list(vocabulary, getattr(tag, "pk", tag)))
 
 
 def public_authors():
     """Authors with at least one live article."""
-    live_bylines = Byline.objects.filter(author=OuterRef("pk"), article__in=Article.objects.live().values("pk"))
-    return Author.objects.filter(Exists(live_bylines)).order_by("name")
+    return Author.objects.filter(_carries_live_articles("author")).order_by("name")
 
 
 def public_author(slug):
@@ -117,17 +127,21 @@ def public_author(slug):
 
 def author_articles(author, *, queryset=None):
     queryset = live_articles() if queryset is None else queryset
-    return queryset.filter(Exists(Byline.objects.filter(author=author, article=OuterRef("pk"))))
+    return queryset.filter(_on_list("author", getattr(author, "pk", author)))
 
 
 def article_plan(slug):
-    """(pk, related ids) of the live article at slug, or None."""
-    article = Article.objects.live().filter(slug=slug).first()
-    if article is None:
+    """(pk, related ids) of the live article at slug, or None.
+
+    The article and the lists it is on come from its live listing entries, in one query.
+    """
+    entries = list(ListingEntry.objects.live().filter(article__slug=slug).values_list("article_id", "kind", "key"))
+    if not entries:
         return None
-    region_ids = [tag.pk for tag in article.regions.all()]
-    topic_ids = [tag.pk for tag in article.topics.all()]
-    return article.pk, related_ids(article.pk, region_ids, topic_ids, RELATED_LIMIT)
+    region_ids = [key for _pk, kind, key in entries if kind == "region"]
+    topic_ids = [key for _pk, kind, key in entries if kind == "topic"]
+    pk = entries[0][0]
+    return pk, related_ids(pk, region_ids, topic_ids, RELATED_LIMIT)
 
 
 def article_for_reader(slug, pk, related):
@@ -136,12 +150,14 @@ def article_for_reader(slug, pk, related):
     Its related articles (ids chosen by `article_plan`) are read in the same
     queries and kept on the article for `related_articles()`.
     """
+    # Read by primary key, then kept while live: see `by_ids`.
     rows = {
         row.pk: row
-        for row in live_articles()
-        .filter(pk__in=[pk, *related])
+        for row in Article.objects.filter(pk__in=[pk, *related])
+        .order_by()
         .select_related("promo_footer__teaser_article")
         .prefetch_related("corrections")
+        if row.is_live
     }
     article = rows.get(pk)
     if article is None or article.slug != slug:
@@ -155,30 +171,33 @@ def related_ids(article_pk, region_ids, topic_ids, limit):
 
     Counting shared tags over every article of a big region would read tens
     of thousands of rows; the newest RELATED_CANDIDATES of each tag come off
-    the live-order index like the first page of a section, and only those are ranked.
+    the listing index like the first page of a section, and only those are ranked.
     """
     if not region_ids and not topic_ids:
         return []
     newest_of_each_tag = [
-        Article.objects.filter(
-            pk__in=tag_articles(vocabulary, tag_id, queryset=Article.objects.live()).values("pk")[:RELATED_CANDIDATES]
+        ListingEntry.objects.filter(
+            pk__in=listing_entries(kind, tag_id).newest_first().values("pk")[:RELATED_CANDIDATES]
         )
         .order_by()
-        .values_list("pk", flat=True)
-        for vocabulary, tag_ids in (("region", region_ids), ("topic", topic_ids))
+        .values_list("article_id", flat=True)
+        for kind, tag_ids in (("region", region_ids), ("topic", topic_ids))
         for tag_id in tag_ids
     ]
-    # Two small reads: the candidates (one UNION of index walks), then those few ranked by primary key.
-    candidate_ids = set(newest_of_each_tag[0].union(*newest_of_each_tag[1:], all=True)) - {article_pk}
-    queryset = (
-        Article.objects.filter(pk__in=candidate_ids)
+    candidates = newest_of_each_tag[0].union(*newest_of_each_tag[1:], all=True)
+    # One read: the candidates (a UNION of index walks) ranked by their entries, which the
+    # (article, list) index finds.
+    shared = (
+        ListingEntry.objects.filter(article_id__in=candidates)
+        .exclude(article_id=article_pk)
+        .values("article_id")
         .annotate(
-            shared_tags=Count("regions", filter=Q(regions__in=region_ids), distinct=True)
-            + Count("topics", filter=Q(topics__in=topic_ids), distinct=True)
+            shared_tags=Count("pk", filter=Q(kind="region", key__in=region_ids) | Q(kind="topic", key__in=topic_ids)),
+            public_at=Max("public_at"),
         )
-        .order_by("-shared_tags", "-publish_at", "-pk")
+        .order_by("-shared_tags", "-public_at", "-article_id")
     )
-    return list(queryset.values_list("pk", flat=True)[:limit])
+    return [row["article_id"] for row in shared[:limit]]
 
 
 def _configured_tags(sections):
@@ -215,16 +234,14 @@ def _featured_sections(sections, *, exclude_ids, limit):
         return []
     enough = limit * len(found) + len(exclude_ids)
     newest = [
-        Article.objects.filter(
-            pk__in=tag_articles(vocabulary, tag.pk, queryset=Article.objects.live()).values("pk")[:enough]
-        )
+        ListingEntry.objects.filter(pk__in=listing_entries(vocabulary, tag.pk).newest_first().values("pk")[:enough])
         .annotate(section=Value(index))
         .order_by()
-        .values_list("section", "publish_at", "pk")
+        .values_list("section", "public_at", "article_id")
         for index, (vocabulary, tag) in enumerate(found)
     ]
     candidates = {index: [] for index in range(len(found))}
-    for index, _publish_at, pk in sorted(
+    for index, _public_at, pk in sorted(
         newest[0].union(*newest[1:], all=True), key=lambda row: (row[1], row[2]), reverse=True
     ):
         candidates[index].append(pk)
@@ -240,7 +257,7 @@ def _featured_sections(sections, *, exclude_ids, limit):
 
 def home_plan():
     """The home page's ids: a lead story, two more under it, the latest after those, then the featured sections."""
-    front = list(Article.objects.live().values_list("pk", flat=True)[: 1 + HOME_SECONDARY_LIMIT + HOME_LATEST_LIMIT])
+    front = listing_ids("all", None, 0, 1 + HOME_SECONDARY_LIMIT + HOME_LATEST_LIMIT)
     sections = _featured_sections(settings.HOME_SECTIONS, exclude_ids=front, limit=HOME_SECTION_LIMIT)
     return {
         "lead_ids": front[:1],

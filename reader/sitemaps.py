@@ -95,7 +95,7 @@ class NewsSitemap(SiteUrlSitemap):
         return list(
             Article.objects.live()
             .filter(publish_at__gte=since)
-            .only("slug", "headline", "updated_at", "publish_at")
+            .only("slug", "headline", "updated_at", *LIVE.fields)
             .order_by("-publish_at", "-pk")[:NEWS_LIMIT]
         )
 

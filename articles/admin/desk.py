@@ -4,16 +4,17 @@ from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.html import format_html
 from reversion.admin import VersionAdmin
 
-from .. import roles, services, workflow
+from .. import roles, selectors, services, workflow
 from ..exceptions import ArticleError
 from ..models import Article, Byline, Correction
 from ..suggestions import suggested_tags
+from .autosave_views import AutosaveViewsMixin
 from .filters import (
     BADGE_LABELS,
     AuthorFilter,
+    PublishDateFilter,
     PublishMonthFilter,
     PublishYearFilter,
     RegionFilter,
@@ -21,6 +22,8 @@ from .filters import (
     TopicFilter,
 )
 from .forms import NO_CORRECTION, ArticleAdminForm
+from .history_views import confirm_unpublish_page
+from .story_list import StoryListMixin
 from .workflow_views import WorkflowViewsMixin
 
 
@@ -31,7 +34,7 @@ class BylineInline(admin.TabularInline):
 
 
 @admin.register(Article)
-class ArticleAdmin(WorkflowViewsMixin, VersionAdmin):
+class ArticleAdmin(StoryListMixin, AutosaveViewsMixin, WorkflowViewsMixin, VersionAdmin):
     form = ArticleAdminForm
     list_display = [
         "headline",
@@ -39,20 +42,26 @@ class ArticleAdmin(WorkflowViewsMixin, VersionAdmin):
         "byline_names",
         "region_names",
         "topic_names",
+        "last_changed",
+        "submitted",
         "publish_at",
         "last_editor",
     ]
+    # New work first: what changed last, from the desk's changed index (see StoryListMixin for search order).
+    ordering = ["-updated_at", "-pk"]
     # Dates are narrowed with filters, not `date_hierarchy`: its year links read every article's date.
     list_filter = [
         StatusFilter,
         RegionFilter,
         TopicFilter,
         AuthorFilter,
-        "publish_at",
+        ("publish_at", PublishDateFilter),
         PublishYearFilter,
         PublishMonthFilter,
     ]
-    search_fields = ["headline", "standfirst", "body"]
+    # Searched by StoryListMixin.get_search_results: ranked words, author names, slugs and public addresses.
+    search_fields = ["headline"]
+    search_help_text = "Words from the story, an author’s name, a slug, or a story’s public address."
     # One count per list, not two: the unfiltered total costs a second pass over the table.
     show_full_result_count = False
     inlines = [BylineInline]
@@ -61,7 +70,7 @@ class ArticleAdmin(WorkflowViewsMixin, VersionAdmin):
 
     class Media:
         css = {"all": ["articles/admin.css"]}
-        js = ["articles/admin.js"]
+        js = ["articles/admin.js", "articles/confirm.js"]
 
     # Lists ----------------------------------------------------------------------------------------------------------
 
@@ -73,19 +82,19 @@ class ArticleAdmin(WorkflowViewsMixin, VersionAdmin):
             queryset = queryset.for_desk_list()
         else:
             queryset = queryset.select_related("updated_by").with_listing_related()
-        return roles.visible_articles(request.user, queryset)
+        # The review state ("changes requested") and the submission time, for the badge and the list.
+        return selectors.with_review(roles.visible_articles(request.user, queryset))
 
     def changelist_view(self, request, extra_context=None):
         """Only a posted bulk action writes: reading the list opens no revision, so no transaction."""
         if request.method == "POST":
             return super().changelist_view(request, extra_context)
-        context = {"has_change_permission": self.has_change_permission(request), **(extra_context or {})}
+        context = {
+            "has_change_permission": self.has_change_permission(request),
+            "has_recover_permission": self.has_recover_permission(request),
+            **(extra_context or {}),
+        }
         return super(VersionAdmin, self).changelist_view(request, context)
-
-    @admin.display(description="status")
-    def status_badge(self, article):
-        state = article.desk_state
-        return format_html('<span class="badge badge--{}">{}</span>', state, BADGE_LABELS[state])
 
     @admin.display(description="bylines")
     def byline_names(self, article):
@@ -131,9 +140,9 @@ class ArticleAdmin(WorkflowViewsMixin, VersionAdmin):
 
     def get_fieldsets(self, request, obj=None):
         fieldsets = [
-            (None, {"fields": ["headline", "slug", "standfirst", "body", "loaded_version"]}),
+            (None, {"fields": ["headline", "slug", "standfirst", self.body_field(request, obj), "loaded_version"]}),
             ("Sections", {"fields": ["regions", "topics"]}),
-            ("Hero image", {"fields": ["hero_image", "hero_alt", "hero_caption", "hero_credit"]}),
+            ("Hero image", {"fields": ["hero_image", "hero_stash", "hero_alt", "hero_caption", "hero_credit"]}),
             ("Source and footer", {"fields": ["source_attribution", "promo_footer"]}),
         ]
         if obj is not None:
@@ -218,6 +227,7 @@ class ArticleAdmin(WorkflowViewsMixin, VersionAdmin):
             "desk_state_label": BADGE_LABELS[article.desk_state],
             "allowed_transitions": workflow.allowed_transitions(user, article),
             "missing_for_publication": article.missing_for_publication(),
+            "review": selectors.review_notes(article),
             "transition_log": article.transitions.select_related("user"),
             "corrections": article.corrections.select_related("created_by"),
             "can_write_corrections": roles.can_write_corrections(user) and article.is_live,
@@ -240,18 +250,21 @@ class ArticleAdmin(WorkflowViewsMixin, VersionAdmin):
             else:
                 succeeded += 1
         if succeeded:
-            self.message_user(request, f"{succeeded} article(s) {done}.", messages.SUCCESS)
+            self.message_user(request, f"{succeeded} {'story' if succeeded == 1 else 'stories'} {done}.", messages.SUCCESS)
         for line in refused:
             self.message_user(request, line, messages.ERROR)
 
-    @admin.action(description="Submit selected articles for review", permissions=["submit"])
+    @admin.action(description="Submit selected stories for review", permissions=["submit"])
     def submit_selected(self, request, queryset):
         self._bulk(request, queryset, services.article_submit, "submitted for review")
 
-    @admin.action(description="Publish selected articles now", permissions=["publish"])
+    @admin.action(description="Publish selected stories now", permissions=["publish"])
     def publish_selected(self, request, queryset):
         self._bulk(request, queryset, services.article_publish, "published")
 
-    @admin.action(description="Unpublish selected articles", permissions=["publish"])
+    @admin.action(description="Unpublish selected stories", permissions=["publish"])
     def unpublish_selected(self, request, queryset):
+        if request.POST.get("confirm") != "yes":
+            # Taking stories down is asked first, listing them; the page posts the same action back confirmed.
+            return confirm_unpublish_page(self, request, queryset)
         self._bulk(request, queryset, services.article_unpublish, "unpublished")

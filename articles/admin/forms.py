@@ -1,18 +1,51 @@
 """The desk's forms: the article change form, and the small forms behind the workflow buttons."""
 
-from datetime import datetime
+from datetime import datetime, timedelta
+from pathlib import PurePosixPath
 
 from django import forms
+from django.conf import settings
 from django.contrib import admin
 from django.contrib.admin.widgets import AutocompleteSelectMultiple
+from django.core import signing
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
+from django.utils.crypto import get_random_string
 
-from .. import services
+from .. import diffs, services, slugs
 from ..exceptions import EditConflictError
 from ..models import Article, Correction, RegionTag, TopicTag
 
 NO_CORRECTION = "none"
+CORRECTION_CHOICES = [("", "— choose —"), (NO_CORRECTION, "No note: a typo or style fix"), *Correction.Kind.choices]
+
+# A hero image chosen in a form that came back with errors is kept here, and offered again, for a day.
+HERO_STASH_SALT = "articles.hero-stash"
+HERO_STASH_DIR = "stash"
+HERO_STASH_SECONDS = 24 * 60 * 60
+
+
+def stash_upload(upload):
+    """Keep an uploaded file until the form is sent again; returns the signed token that finds it."""
+    name = PurePosixPath(upload.name).name or "image"
+    upload.seek(0)
+    path = default_storage.save(f"{HERO_STASH_DIR}/{get_random_string(16)}/{name}", upload)
+    return signing.dumps(path, salt=HERO_STASH_SALT)
+
+
+def stashed_file(token):
+    """The file a stash token stands for, or None when the token is altered, too old or its file gone."""
+    try:
+        path = signing.loads(token, salt=HERO_STASH_SALT, max_age=HERO_STASH_SECONDS)
+    except signing.BadSignature:
+        return None
+    if not (isinstance(path, str) and path.startswith(f"{HERO_STASH_DIR}/") and default_storage.exists(path)):
+        return None
+    with default_storage.open(path) as stashed:
+        return ContentFile(stashed.read(), name=PurePosixPath(path).name)
 
 
 def vocabulary_field(model, field_name, label):
@@ -31,11 +64,12 @@ class ArticleAdminForm(forms.ModelForm):
     regions = vocabulary_field(RegionTag, "regions", "Regions")
     topics = vocabulary_field(TopicTag, "topics", "Topics")
     loaded_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    hero_stash = forms.CharField(widget=forms.HiddenInput, required=False)
     correction_kind = forms.ChoiceField(
         label="Log a correction?",
         required=False,
-        choices=[("", "— choose —"), (NO_CORRECTION, "No note: a typo or style fix"), *Correction.Kind.choices],
-        help_text="This article is live. If you changed its headline or body, say whether readers get a note.",
+        choices=CORRECTION_CHOICES,
+        help_text="This story is live. If you changed its headline or body, say whether readers get a note.",
     )
     correction_text = forms.CharField(
         label="Note for readers",
@@ -56,6 +90,45 @@ class ArticleAdminForm(forms.ModelForm):
             # Left empty, the model makes the slug from the headline.
             self.fields["slug"].required = False
 
+    def has_changed_body(self):
+        """Whether the body really changed: the editor re-serialises paragraph breaks of text it never touched."""
+        return "body" in self.changed_data and not diffs.same_html(
+            self.get_initial_for_field(self.fields["body"], "body"), self.cleaned_data.get("body", "")
+        )
+
+    def clean_slug(self):
+        """A slug another story already uses gets a numeric suffix (that story is never named or shown)."""
+        slug = self.cleaned_data.get("slug", "")
+        article = self.instance
+        if not slug or (article.pk and article.first_published_at):
+            return slug  # A published story's address is checked by the model: it cannot change.
+        return slugs.free_slug(Article, slug, exclude_pk=article.pk)
+
+    def clean_hero_image(self):
+        """A file chosen before the form last came back with errors is used when no other file is chosen."""
+        image = self.cleaned_data.get("hero_image")
+        token = self.data.get(self.add_prefix("hero_stash")) if self.is_bound else None
+        if image is False or isinstance(image, UploadedFile) or not token:
+            return image
+        stashed = stashed_file(token)
+        if stashed is None:
+            return image
+        self.stash_token = token
+        return stashed
+
+    def full_clean(self):
+        self.stash_token = None
+        super().full_clean()
+        image = getattr(self, "cleaned_data", {}).get("hero_image")
+        if not self.errors or not (isinstance(image, UploadedFile) or self.stash_token):
+            return
+        token = stash_upload(image) if isinstance(image, UploadedFile) else self.stash_token
+        # Re-offer the chosen file: the hidden field carries its token, the help text says so.
+        self.data = self.data.copy()
+        self.data[self.add_prefix("hero_stash")] = token
+        kept = f"Your chosen file “{PurePosixPath(image.name).name}” is kept: save again to use it, or choose another."
+        self.fields["hero_image"].help_text = self["hero_image"].help_text = kept
+
     def clean(self):
         cleaned = super().clean()
         article = self.instance
@@ -71,7 +144,7 @@ class ArticleAdminForm(forms.ModelForm):
         except EditConflictError as error:
             raise forms.ValidationError(str(error), code="conflict") from error
         if "correction_kind" in self.fields and article.is_live:
-            text_changed = {"headline", "body"} & set(self.changed_data)
+            text_changed = "headline" in self.changed_data or self.has_changed_body()
             kind = cleaned.get("correction_kind")
             if text_changed and not kind:
                 self.add_error(
@@ -83,8 +156,25 @@ class ArticleAdminForm(forms.ModelForm):
         return cleaned
 
 
+DAY_MONTH_FORMATS = ("%d/%m/%Y %H:%M", "%d/%m/%Y %H:%M:%S", "%d/%m/%Y, %H:%M", "%d/%m/%Y")
+
+
+def parse_local_datetime(value):
+    """A naive or aware datetime from the picker's YYYY-MM-DDTHH:MM or a typed DD/MM/YYYY HH:MM, else ValueError."""
+    try:
+        return datetime.fromisoformat(value)
+    except ValueError:
+        pass
+    for pattern in DAY_MONTH_FORMATS:
+        try:
+            return datetime.strptime(value, pattern)
+        except ValueError:
+            continue
+    raise ValueError(value)
+
+
 class LocalDateTimeField(forms.Field):
-    """A time typed in the newsroom's time zone (YYYY-MM-DDTHH:MM, as the picker sends it); blank is None."""
+    """A time in the newsroom's time zone (`TIME_ZONE`): DD/MM/YYYY HH:MM, or YYYY-MM-DDTHH:MM as a picker sends it."""
 
     def __init__(self, **kwargs):
         super().__init__(required=False, **kwargs)
@@ -94,10 +184,10 @@ class LocalDateTimeField(forms.Field):
         if not value:
             return None
         try:
-            parsed = datetime.fromisoformat(value)
+            parsed = parse_local_datetime(value)
         except ValueError as error:
             raise forms.ValidationError(
-                f"“{value}” is not a date and time; use the picker or YYYY-MM-DD HH:MM."
+                f"“{value}” is not a date and time; write it day first, DD/MM/YYYY HH:MM ({settings.TIME_ZONE} time)."
             ) from error
         try:
             return timezone.make_aware(parsed) if timezone.is_naive(parsed) else parsed
@@ -105,12 +195,41 @@ class LocalDateTimeField(forms.Field):
             raise forms.ValidationError(f"“{value}” is out of range; check the year.") from error
 
 
+BACKDATE, PUBLISH_NOW = "backdate", "now"
+# A publish time this far behind the clock is "in the past": the time it takes to fill the form is not.
+PAST_GRACE_SECONDS = 120
+
+
 class TransitionForm(forms.Form):
-    """What a workflow button posts: an optional comment, and for publishing, the times."""
+    """What a workflow button posts: an optional comment, and for publishing, the times.
+
+    A publish time in the past must say what is meant: backdate the story to it (it lands below newer
+    stories and out of the news sitemap) or publish it now.
+    """
 
     comment = forms.CharField(required=False, strip=False)
     publish_at = LocalDateTimeField()
     embargo_ends_at = LocalDateTimeField()
+    when_past = forms.ChoiceField(
+        required=False, choices=[("", "—"), (BACKDATE, "Backdate to that time"), (PUBLISH_NOW, "Publish now instead")]
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        publish_at = cleaned.get("publish_at")
+        if publish_at is None or publish_at >= timezone.now() - timedelta(seconds=PAST_GRACE_SECONDS):
+            return cleaned
+        choice = cleaned.get("when_past")
+        if choice == PUBLISH_NOW:
+            cleaned["publish_at"] = None
+        elif choice != BACKDATE:
+            when = timezone.localtime(publish_at).strftime("%d/%m/%Y %H:%M")
+            raise forms.ValidationError(
+                f"{when} is in the past: choose whether to backdate the story to that time "
+                "(it goes below newer stories and out of the news sitemap) or to publish it now. Nothing changed.",
+                code="past_time",
+            )
+        return cleaned
 
 
 class CorrectionForm(forms.Form):
@@ -131,3 +250,48 @@ class SuggestForm(forms.Form):
         super().__init__(data)
         self.region_ids = [int(value) for value in data.getlist("regions") if value.isdigit()]
         self.topic_ids = [int(value) for value in data.getlist("topics") if value.isdigit()]
+
+
+class RestoreForm(forms.Form):
+    """Restoring a version: on a live story whose headline or body it changes, the same correction choice as an edit."""
+
+    correction_kind = forms.ChoiceField(label="Log a correction?", required=False, choices=CORRECTION_CHOICES)
+    correction_text = forms.CharField(
+        label="Note for readers",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="Shown at the foot of the story with today's date.",
+    )
+
+    def __init__(self, *args, needs_correction=False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.needs_correction = needs_correction
+        if not needs_correction:
+            del self.fields["correction_kind"], self.fields["correction_text"]
+
+    def clean(self):
+        cleaned = super().clean()
+        if not self.needs_correction:
+            return cleaned
+        kind = cleaned.get("correction_kind")
+        if not kind:
+            self.add_error(
+                "correction_kind",
+                "This changes the headline or body of a live story: choose whether to log a correction.",
+            )
+        elif kind != NO_CORRECTION and not cleaned.get("correction_text", "").strip():
+            self.add_error("correction_text", "Write the note readers will see.")
+        return cleaned
+
+    @property
+    def correction(self):
+        """(kind, text) for the restore service: an empty kind adds no note."""
+        kind = self.cleaned_data.get("correction_kind", "")
+        return ("", "") if kind in {"", NO_CORRECTION} else (kind, self.cleaned_data.get("correction_text", ""))
+
+
+class CompareForm(forms.Form):
+    """Two versions of one story to compare, from the history page."""
+
+    older = forms.IntegerField(label="From", min_value=1)
+    newer = forms.IntegerField(label="To", min_value=1)

@@ -1,4 +1,4 @@
-"""The desk's small POST views: workflow steps, corrections, preview links, restoring a version, tag suggestions.
+"""The desk's small POST views: workflow steps, corrections, preview links, tag suggestions (history: history_views).
 
 Each checks the article is one this user may open, calls one service, then
 leaves a message and goes back to the article. A role that may not act gets
@@ -10,40 +10,31 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect
-from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.decorators import method_decorator
 from django.utils.formats import date_format
 from django.views.decorators.http import require_POST
-from reversion.models import Version
 
-from .. import diffs, services, workflow
-from ..exceptions import ArticleError
-from ..models import Article, PreviewLink
+from .. import services, workflow
+from ..exceptions import ArticleError, WorkflowPermissionError
+from ..models import PreviewLink
 from ..suggestions import suggested_tags
 from .filters import BADGE_LABELS
 from .forms import CorrectionForm, SuggestForm, TransitionForm
+from .history_views import HistoryViewsMixin
 
 post_only = method_decorator(require_POST)
 
-# What the version page compares: (label, version field, how to read it).
-COMPARED_FIELDS = (
-    ("Headline", "headline", str),
-    ("Standfirst", "standfirst", str),
-    ("Body", "body", diffs.html_to_lines),
-    ("Source", "source_attribution", str),
-    ("Hero image", "hero_image", str),
-    ("Hero alt text", "hero_alt", str),
-    ("Hero credit", "hero_credit", str),
-)
+# The change form's button that names the workflow step to take after saving.
+TRANSITION_FIELD = "_transition"
 
 
 def first_error(form):
     return next(iter(form.errors.values()))[0]
 
 
-class WorkflowViewsMixin:
+class WorkflowViewsMixin(HistoryViewsMixin):
     """The article admin's extra views; the rules they apply live in the services and `articles.workflow`."""
 
     def get_urls(self):
@@ -56,7 +47,6 @@ class WorkflowViewsMixin:
             route("<int:pk>/correction/", self.correction_view, "correction"),
             route("<int:pk>/preview-links/", self.preview_link_view, "preview_link"),
             route("<int:pk>/preview-links/<int:link_pk>/revoke/", self.preview_link_revoke_view, "preview_link_revoke"),
-            route("<int:pk>/history/<int:version_id>/restore/", self.restore_view, "restore"),
         ]
         return extra + super().get_urls()
 
@@ -70,22 +60,16 @@ class WorkflowViewsMixin:
     def _back(self, article):
         return redirect(reverse("admin:articles_article_change", args=[article.pk]))
 
-    @post_only
-    def transition_view(self, request, pk, name):
-        article = self._article_for(request, pk)
-        transition = workflow.TRANSITIONS.get(name)
-        if transition is None:
-            raise Http404("No such workflow step.")
-        form = TransitionForm(request.POST)
+    def _take_step(self, request, article, transition, form):
+        """Run the workflow step with the button's comment and times; the message for a refused step, or None."""
         if not form.is_valid():
-            messages.error(request, first_error(form))
-            return self._back(article)
-        comment = form.cleaned_data["comment"]
+            return first_error(form)
         run = {
             workflow.SUBMIT: services.article_submit,
             workflow.REQUEST_CHANGES: services.article_request_changes,
             workflow.UNPUBLISH: services.article_unpublish,
         }.get(transition)
+        comment = form.cleaned_data["comment"]
         try:
             if transition is workflow.PUBLISH:
                 services.article_publish(
@@ -98,14 +82,61 @@ class WorkflowViewsMixin:
             else:
                 run(article=article, user=request.user, comment=comment)
         except ArticleError as error:
-            messages.error(request, str(error))
-            return self._back(article)
+            return str(error)
+        return None
+
+    def _after_step(self, request, article, *, saved=False):
         article.refresh_from_db()
-        messages.success(request, f"“{article.headline}” is now {BADGE_LABELS[article.desk_state].lower()}.")
+        state = BADGE_LABELS[article.desk_state].lower()
+        messages.success(request, f"{'Saved, and ' if saved else ''}“{article.headline}” is now {state}.")
         # A reporter cannot open an article once it has left their hands; send them to the list.
         if not self.has_view_permission(request, article):
             return redirect(reverse("admin:articles_article_changelist"))
         return self._back(article)
+
+    @post_only
+    def transition_view(self, request, pk, name):
+        """A workflow step alone, for a form that cannot be edited (the change form's buttons save it first)."""
+        article = self._article_for(request, pk)
+        transition = workflow.TRANSITIONS.get(name)
+        if transition is None:
+            raise Http404("No such workflow step.")
+        refused = self._take_step(request, article, transition, TransitionForm(request.POST))
+        if refused:
+            messages.error(request, refused)
+            return self._back(article)
+        return self._after_step(request, article)
+
+    # The change form's workflow buttons post the whole form: its content is saved, then the step is taken, in
+    # the admin's one transaction. An invalid form or an edit conflict shows the form's errors and takes no step.
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        request.desk_step = None
+        if request.method == "POST" and object_id and TRANSITION_FIELD in request.POST:
+            transition = workflow.TRANSITIONS.get(request.POST[TRANSITION_FIELD])
+            if transition is None:
+                raise Http404("No such workflow step.")
+            # A role refused the step is refused before anything is saved (a 403 after the save would leave
+            # django-reversion holding a version of the rolled-back edit).
+            article = self.get_queryset(request).filter(pk=object_id).first()
+            if article is not None and not transition.allowed_for(request.user, article):
+                raise WorkflowPermissionError(
+                    f"Your role does not allow “{transition.label.lower()}” on this story; nothing was saved."
+                )
+            request.desk_step = (transition, TransitionForm(request.POST, prefix=transition.name))
+        return super().changeform_view(request, object_id, form_url, extra_context)
+
+    def response_change(self, request, obj):
+        step = getattr(request, "desk_step", None)
+        if step is None:
+            return super().response_change(request, obj)
+        transition, form = step
+        refused = self._take_step(request, obj, transition, form)
+        if refused:
+            # The edit is kept: nothing typed is lost, and the step can be taken again.
+            messages.warning(request, f"Your changes were saved, but “{transition.label}” was refused: {refused}")
+            return self._back(obj)
+        return self._after_step(request, obj, saved=True)
 
     @post_only
     def correction_view(self, request, pk):
@@ -153,63 +184,3 @@ class WorkflowViewsMixin:
                 "topics": [{"id": tag.pk, "name": tag.name} for tag in topics],
             }
         )
-
-    # Revisions --------------------------------------------------------------------------------------------------------
-
-    def _article_versions(self, article):
-        return Version.objects.get_for_object(article).select_related("revision__user")
-
-    def revision_view(self, request, object_id, version_id, extra_context=None):
-        """One saved version: what changed from the version before it, and a button to restore it."""
-        article = self._article_for(request, object_id)
-        versions = list(self._article_versions(article))
-        version = next((v for v in versions if v.pk == int(version_id)), None)
-        if version is None:
-            raise Http404("No such version of this article.")
-        index = versions.index(version)
-        previous = versions[index + 1] if index + 1 < len(versions) else None
-        new, old = version.field_dict, previous.field_dict if previous else {}
-        changes = []
-        for label, name, convert in COMPARED_FIELDS:
-            before, after = convert(old.get(name) or ""), convert(new.get(name) or "")
-            if diffs.has_changes(before, after):
-                changes.append({"label": label, "diff": diffs.diff_html(before, after)})
-        context = {
-            **self.admin_site.each_context(request),
-            "opts": self.model._meta,
-            "original": article,
-            "title": f"Version of {version.revision.date_created:%d %b %Y %H:%M}",
-            "version": version,
-            "previous": previous,
-            "changes": changes,
-            "status_then": Article.Status(new["status"]).label if new.get("status") in Article.Status.values else "",
-            "can_restore": self.has_change_permission(request, article),
-            "restore_url": reverse("admin:articles_article_restore", args=[article.pk, version.pk]),
-            "history_url": reverse("admin:articles_article_history", args=[article.pk]),
-        }
-        return TemplateResponse(request, "admin/articles/article/version.html", context)
-
-    @post_only
-    def restore_view(self, request, pk, version_id):
-        article = self._article_for(request, pk)
-        version = get_object_or_404(self._article_versions(article), pk=version_id)
-        try:
-            services.article_restore_version(article=article, version=version, user=request.user)
-        except ArticleError as error:
-            messages.error(request, str(error))
-            return self._back(article)
-        messages.success(request, "That version is restored as the newest version; nothing was deleted.")
-        return self._back(article)
-
-    # The trash: django-reversion lets anyone who may add and change recover any deleted article, including
-    # another reporter's, so recovering is held to the rule for deleting.
-
-    def recoverlist_view(self, request, extra_context=None):
-        if not self.has_recover_permission(request):
-            raise PermissionDenied
-        return super().recoverlist_view(request, extra_context)
-
-    def recover_view(self, request, version_id, extra_context=None):
-        if not self.has_recover_permission(request):
-            raise PermissionDenied
-        return super().recover_view(request, version_id, extra_context)

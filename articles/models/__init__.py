@@ -2,7 +2,8 @@
 
 import reversion
 
-from .article import DESK_LIST_FIELDS, LIVE, SLUG_MAX_LENGTH, Article, ArticleQuerySet, Byline, SanitizedHTMLField
+from .article import DESK_LIST_FIELDS, SLUG_MAX_LENGTH, Article, ArticleQuerySet, Byline, SanitizedHTMLField
+from .drafts import EDIT_LEASE_SECONDS, Autosave, EditLease
 from .editorial import (
     PREVIEW_LINK_HOURS,
     PREVIEW_LINK_SALT,
@@ -12,6 +13,9 @@ from .editorial import (
     new_preview_key,
 )
 from .footers import HEADLINE_MAX_LENGTH, PromoFooter, PromoFooterQuerySet
+from .listings import ListingEntry
+from .live import LIVE, LiveRule
+from .notifications import Notification, NotificationQuerySet
 from .people import Author
 from .tags import (
     NormalizingTagManager,
@@ -26,6 +30,7 @@ from .tags import (
 __all__ = [
     "ARTICLE_VERSION_FOLLOWS",
     "DESK_LIST_FIELDS",
+    "EDIT_LEASE_SECONDS",
     "HEADLINE_MAX_LENGTH",
     "LIVE",
     "PREVIEW_LINK_HOURS",
@@ -35,9 +40,15 @@ __all__ = [
     "ArticleQuerySet",
     "ArticleTransition",
     "Author",
+    "Autosave",
     "Byline",
     "Correction",
+    "EditLease",
+    "ListingEntry",
+    "LiveRule",
     "NormalizingTagManager",
+    "Notification",
+    "NotificationQuerySet",
     "PreviewLink",
     "PromoFooter",
     "PromoFooterQuerySet",
@@ -59,3 +70,7 @@ reversion.register(Article, follow=ARTICLE_VERSION_FOLLOWS)
 reversion.register(Byline)
 reversion.register(TaggedRegion)
 reversion.register(TaggedTopic)
+# Not followed by the article's versions, but registered so that a story recovered from the trash
+# (`services._keep_in_trash`) gets its public notes and its workflow log back.
+reversion.register(Correction)
+reversion.register(ArticleTransition)

@@ -3,7 +3,7 @@
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Min, Q
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django_prose_editor.fields import ProseEditorField
@@ -11,11 +11,12 @@ from django_prose_editor.fields import ProseEditorField
 from .. import text, validators
 from ..images import CleanImageField
 from ..sanitizer import sanitize_html
-from ..signals import announce
+from ..signals import announce, written_in_bulk
 from ..slugs import unique_slug
 from .footers import HEADLINE_MAX_LENGTH, PromoFooter
+from .live import LIVE
 from .people import Author
-from .tags import NormalizingTagManager, TaggedRegion, TaggedTopic, VocabularyManager
+from .tags import NormalizingTagManager, RegionTag, TaggedRegion, TaggedTopic, TopicTag, VocabularyManager
 
 SLUG_MAX_LENGTH = 120
 
@@ -37,65 +38,31 @@ class SanitizedHTMLField(ProseEditorField):
         return value
 
 
+# The columns a story card reads: its text, image, public time and labels, and what `is_live` reads.
+CARD_FIELDS = [
+    "headline",
+    "slug",
+    "standfirst",
+    "excerpt",
+    "hero_image",
+    "hero_alt",
+    "hero_renditions",
+    "listing_labels",
+    "status",
+    "publish_at",
+    "embargo_ends_at",
+]
+
 # The columns the desk's article list reads (state badge, times, last editor).
-DESK_LIST_FIELDS = ["headline", "status", "publish_at", "embargo_ends_at", "updated_by"]
+DESK_LIST_FIELDS = ["headline", "status", "publish_at", "embargo_ends_at", "updated_by", "updated_at"]
 
 
-class LiveRule:
-    """The one definition of what readers may see, read by the queryset, the instance and the schedule.
-
-    An article is live when its status is published, every required moment
-    has come and every optional moment has come or is unset. Scheduling needs
-    no worker: a scheduled article simply starts matching.
-    """
-
-    status = "published"
-    required_moments = ("publish_at",)
-    optional_moments = ("embargo_ends_at",)
-
-    @property
-    def fields(self):
-        """The columns the rule reads: load these to call `holds()` on a partly loaded article."""
-        return ("status", *self.required_moments, *self.optional_moments)
-
-    def q(self, at):
-        condition = Q(status=self.status)
-        for name in self.required_moments:
-            condition &= Q(**{f"{name}__lte": at})
-        for name in self.optional_moments:
-            condition &= Q(**{f"{name}__isnull": True}) | Q(**{f"{name}__lte": at})
-        return condition
-
-    def holds(self, article, at):
-        def reached(name):
-            moment = getattr(article, name)
-            return moment is not None and moment <= at
-
-        return (
-            article.status == self.status
-            and all(reached(name) for name in self.required_moments)
-            and all(getattr(article, name) is None or reached(name) for name in self.optional_moments)
-        )
-
-    def next_change(self, queryset, at):
-        """The first moment after `at` when the rule starts matching another article of queryset, or None."""
-        moments = queryset.filter(status=self.status).aggregate(
-            **{name: Min(name, filter=Q(**{f"{name}__gt": at})) for name in self.fields[1:]}
-        )
-        return min((moment for moment in moments.values() if moment is not None), default=None)
-
-
-LIVE = LiveRule()
 
 
 class ArticleQuerySet(models.QuerySet):
     def live(self, at=None):
         """What readers may see: published, its publish time reached and any embargo lifted (see `LiveRule`)."""
         return self.filter(LIVE.q(at or timezone.now()))
-
-    def next_live_change(self, at):
-        """The first moment after `at` when `live()` starts matching another article, or None."""
-        return LIVE.next_change(self, at)
 
     def with_listing_related(self):
         """Bylines (with their authors), regions and topics in three queries, whatever the list length."""
@@ -104,8 +71,8 @@ class ArticleQuerySet(models.QuerySet):
         )
 
     def for_listing(self):
-        """What a list of teasers shows: everything but the body, with `with_listing_related()`."""
-        return self.defer("body").with_listing_related()
+        """What a card shows, bylines and tags included (`listing_labels`): one query, whatever the list length."""
+        return self.only(*CARD_FIELDS)
 
     def for_desk_list(self):
         """What the desk's article list shows: a few columns, the last editor, and bylines, regions and
@@ -124,18 +91,28 @@ class ArticleQuerySet(models.QuerySet):
             )
         )
 
-    # Bulk writes send no post_save signal: announce them here instead.
+    # Bulk writes send no post_save signal: announce them, and move the stories on their lists, here instead.
     def update(self, **kwargs):
+        moved = list(self.values_list("pk", flat=True)) if set(LIVE.fields) & kwargs.keys() else []
         announce(self.model, using=self.db)
-        return super().update(**kwargs)
+        count = super().update(**kwargs)
+        written_in_bulk.send(self.model, article_ids=moved, using=self.db)
+        return count
 
-    def bulk_create(self, *args, **kwargs):
+    def bulk_create(self, objs, *args, **kwargs):
         announce(self.model, using=self.db)
-        return super().bulk_create(*args, **kwargs)
+        created = super().bulk_create(objs, *args, **kwargs)
+        written_in_bulk.send(
+            self.model, article_ids=[article.pk for article in created if article.pk is not None], using=self.db
+        )
+        return created
 
-    def bulk_update(self, *args, **kwargs):
+    def bulk_update(self, objs, fields, *args, **kwargs):
         announce(self.model, using=self.db)
-        return super().bulk_update(*args, **kwargs)
+        count = super().bulk_update(objs, fields, *args, **kwargs)
+        moved = [article.pk for article in objs] if set(LIVE.fields) & set(fields) else []
+        written_in_bulk.send(self.model, article_ids=moved, using=self.db)
+        return count
 
 
 class Article(models.Model):
@@ -200,6 +177,9 @@ class Article(models.Model):
         help_text="Describes the image for readers who cannot see it; required to publish with an image.",
     )
     hero_renditions = models.JSONField(default=dict, blank=True, editable=False)
+    # {"authors": [[name, slug], …], "regions": […], "topics": […]}, in the order pages show them; written by
+    # `articles.listings` whenever a byline, tag link or a name changes, so a card needs no query of its own.
+    listing_labels = models.JSONField(default=dict, blank=True, editable=False)
     regions = VocabularyManager(
         through=TaggedRegion, manager=NormalizingTagManager, blank=True, related_name="articles", verbose_name="regions"
     )
@@ -246,6 +226,9 @@ class Article(models.Model):
 
     class Meta:
         ordering = ["-publish_at", "-pk"]
+        # The desk's word for an article.
+        verbose_name = "story"
+        verbose_name_plural = "stories"
         indexes = [
             # Everything `live()` filters on and the listing order, so lists and
             # counts of live articles are read from the index alone, never the rows.
@@ -254,6 +237,8 @@ class Article(models.Model):
             models.Index(fields=["-publish_at", "-id"], name="article_desk_order_idx"),
             # The newest edit among live articles (the sitemaps' lastmod): read newest first from here, then stop.
             models.Index(fields=["-updated_at"], name="article_updated_idx"),
+            # The desk's list opens on the last changed first: read from here, then stop.
+            models.Index(fields=["-updated_at", "-id"], name="article_desk_changed_idx"),
         ]
         constraints = [
             models.UniqueConstraint(fields=["wire_checksum"], condition=~Q(wire_checksum=""), name="unique_wire_copy"),
@@ -311,8 +296,6 @@ class Article(models.Model):
             stored_slug = Article.objects.filter(pk=self.pk).values_list("slug", flat=True).first()
             if stored_slug and self.slug != stored_slug:
                 errors["slug"] = "The address of a published article cannot change: links to it would break."
-        if self.hero_image and not self.hero_alt:
-            errors.setdefault("hero_alt", "Describe the hero image for readers who cannot see it.")
         if errors:
             raise ValidationError(errors)
 
@@ -330,6 +313,11 @@ class Article(models.Model):
     def is_live(self):
         """Instance twin of `ArticleQuerySet.live()`."""
         return LIVE.holds(self, timezone.now())
+
+    @property
+    def public_at(self):
+        """The time readers are shown: when it went (or goes) live, so an embargo's end when one held it back."""
+        return LIVE.moment(self) or self.publish_at
 
     @property
     def is_scheduled(self):
@@ -372,6 +360,23 @@ class Article(models.Model):
             if not self.hero_credit.strip():
                 missing.append("a credit for the hero image")
         return missing
+
+    @property
+    def shown_authors(self):
+        """Byline authors as pages show them (name and link), from `listing_labels`, without a query."""
+        return self._labelled("authors", Author)
+
+    @property
+    def shown_regions(self):
+        """Regions by name as pages show them, from `listing_labels`."""
+        return self._labelled("regions", RegionTag)
+
+    @property
+    def shown_topics(self):
+        return self._labelled("topics", TopicTag)
+
+    def _labelled(self, name, model):
+        return [model(name=label, slug=slug) for label, slug in self.listing_labels.get(name, ())]
 
     @property
     def authors(self):

@@ -48,6 +48,8 @@ class ArticleTransition(models.Model):
 
     class Meta:
         ordering = ["created_at", "pk"]
+        # An article's latest step (its review state, see `articles.selectors`) is read from here, with no sort.
+        indexes = [models.Index(fields=["article", "-created_at", "-id"], name="transition_latest_idx")]
 
     def __str__(self):
         return f"{self.article}: {self.get_from_status_display()} → {self.get_to_status_display()}"

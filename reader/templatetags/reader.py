@@ -115,19 +115,19 @@ def article_json_ld(context, article):
         "url": url,
         "headline": article.headline,
         "description": article.standfirst or article.excerpt,
-        "datePublished": article.publish_at,
+        "datePublished": article.public_at,
         "dateModified": max(article.updated_at, article.publish_at) if article.publish_at else article.updated_at,
         "author": [
             {"@type": "Person", "name": author.name, "url": absolute_url(author.get_absolute_url())}
-            for author in article.authors
+            for author in article.shown_authors
         ],
         "publisher": {
             "@type": "NewsMediaOrganization",
             "name": settings.SITE_NAME,
             "url": absolute_url("/"),
         },
-        "articleSection": [tag.name for tag in article.topics.all()],
-        "contentLocation": [{"@type": "Place", "name": tag.name} for tag in article.regions.all()],
+        "articleSection": [tag.name for tag in article.shown_topics],
+        "contentLocation": [{"@type": "Place", "name": tag.name} for tag in article.shown_regions],
         "inLanguage": settings.SITE_LANGUAGE,
         "isAccessibleForFree": True,
     }

@@ -26,8 +26,11 @@ from articles.models import (
     Article,
     ArticleTransition,
     Author,
+    Autosave,
     Byline,
     Correction,
+    EditLease,
+    Notification,
     PreviewLink,
     PromoFooter,
     RegionTag,
@@ -51,8 +54,11 @@ User = get_user_model()
 WATCHED = [
     Article,
     ArticleTransition,
+    Autosave,
+    EditLease,
     Byline,
     Correction,
+    Notification,
     PreviewLink,
     PromoFooter,
     Author,
@@ -92,6 +98,8 @@ def world():
         reversion.add_to_revision(trashed)
     trashed.delete()
     link = services.preview_link_create(article=draft, user=cast["editor"])
+    for role in DESK:
+        Autosave.objects.create(article=draft, user=cast[role], content={"headline": "Kept"}, based_on_version=1)
     group, _ = Group.objects.get_or_create(name="Interns")
     return {
         **cast,
@@ -102,6 +110,8 @@ def world():
         "trash_version": Version.objects.get_deleted(Article).get(),
         "trash_data": trash_data,
         "link": link,
+        # The owner heard that their story was published; nobody else may mark that read.
+        "owner_notification": Notification.objects.filter(recipient=cast["owner"]).latest("pk"),
         "footer": make_footer(name="Winter teaser"),
         "region": RegionTag.objects.get(name="London"),
         "topic": TopicTag.objects.get(name="Culture"),
@@ -206,6 +216,16 @@ ARTICLE_ROWS = [
         ok=302,
         refused_as=HIDDEN,
     ),
+    Row("restore, the question first", "GET", article_url("restore", "draft", "version"), DESK, refused_as=HIDDEN),
+    Row(
+        "compare two versions",
+        "GET",
+        lambda w: reverse("admin:articles_article_compare", args=[w["draft"].pk])
+        + f"?older={w['version'].pk}&newer={w['version'].pk}",
+        DESK,
+        ok=302,
+        refused_as=HIDDEN,
+    ),
     Row("recover list", "GET", admin_url("articles_article_recoverlist"), EDITORS),
     Row("recover form", "GET", admin_url("articles_article_recover", "trash_version"), EDITORS),
     Row(
@@ -243,6 +263,42 @@ ARTICLE_ROWS = [
         refused_as=HIDDEN,
     ),
     Row("submit", "POST", transition("draft", "submit"), DESK, ok=302, refused_as=HIDDEN),
+    # The change form's workflow buttons post the whole form: saved, then the step, or nothing at all.
+    Row(
+        "save and publish from the form",
+        "POST",
+        article_url("change"),
+        EDITORS,
+        lambda w: form_data(w["draft"], headline="Published with its edit", _transition="publish"),
+        ok=302,
+        refused_as=HIDDEN_REDIRECT,
+    ),
+    Row(
+        "save and submit from the form",
+        "POST",
+        article_url("change"),
+        DESK,
+        lambda w: form_data(w["draft"], headline="Submitted with its edit", _transition="submit"),
+        ok=302,
+        refused_as=HIDDEN_REDIRECT,
+    ),
+    Row(
+        "autosave",
+        "POST",
+        article_url("autosave"),
+        DESK,
+        lambda w: {"loaded_version": 1, "store": "on", "headline": "Autosaved headline"},
+        refused_as=HIDDEN,
+    ),
+    Row(
+        "autosave a story in review",
+        "POST",
+        article_url("autosave", "in_review"),
+        EDITORS,
+        lambda w: {"loaded_version": 1, "store": "on", "headline": "Autosaved headline"},
+        refused_as=HIDDEN,
+    ),
+    Row("discard an autosave", "POST", article_url("autosave_discard"), DESK, ok=302, refused_as=HIDDEN),
     Row("publish a draft", "POST", transition("draft", "publish"), EDITORS, ok=302, refused_as=HIDDEN),
     Row("publish from review", "POST", transition("in_review", "publish"), EDITORS, ok=302, refused_as=HIDDEN),
     Row(
@@ -279,8 +335,17 @@ ARTICLE_ROWS = [
         "POST",
         admin_url("articles_article_changelist"),
         EDITORS,
-        bulk("unpublish_selected", "published"),
+        lambda w: {**bulk("unpublish_selected", "published")(w), "confirm": "yes"},
         ok=302,
+        refused_as={"owner": 302, "other_reporter": 302},
+    ),
+    Row(
+        "bulk unpublish, the question first",
+        "POST",
+        admin_url("articles_article_changelist"),
+        EDITORS,
+        bulk("unpublish_selected", "published"),
+        writes=False,
         refused_as={"owner": 302, "other_reporter": 302},
     ),
     Row(
@@ -291,6 +356,26 @@ ARTICLE_ROWS = [
         lambda w: {"action": "delete_selected", "_selected_action": [w["draft"].pk], "index": 0, "post": "yes"},
         ok=302,
         refused_as={"owner": 302, "other_reporter": 302},
+    ),
+    Row("dashboard", "GET", lambda w: reverse("admin:index"), REPORTERS_AND_UP | {"plain_staff"}),
+    Row("notifications", "GET", admin_url("articles_notification_changelist"), REPORTERS_AND_UP),
+    Row(
+        "mark a notification read",
+        "POST",
+        admin_url("articles_notification_read"),
+        {"owner"},
+        lambda w: {"id": w["owner_notification"].pk},
+        ok=302,
+        refused=404,
+        refused_as={"plain_staff": 403},
+    ),
+    Row(
+        "mark all notifications read",
+        "POST",
+        admin_url("articles_notification_read"),
+        REPORTERS_AND_UP,
+        ok=302,
+        writes=False,
     ),
     Row(
         "suggest tags",
@@ -323,7 +408,10 @@ COVERED_URL_NAMES = {
     "articles_article_preview_link",
     "articles_article_preview_link_revoke",
     "articles_article_restore",
+    "articles_article_compare",
     "articles_article_suggest",
+    "articles_article_autosave",
+    "articles_article_autosave_discard",
 }
 TRANSITION_ROWS = [("draft", "submit"), ("draft", "publish"), ("in_review", "publish")]
 TRANSITION_ROWS += [("in_review", "request_changes"), ("published", "unpublish")]
@@ -434,6 +522,13 @@ def test_permission_matrix(world, row, role):
             }
     if role not in DESK:
         assert SECRET not in body, f"{role} saw another reporter's draft"
+
+
+def test_the_matrix_covers_every_notification_url():
+    from django.contrib import admin
+
+    names = {pattern.name for pattern in admin.site._registry[Notification].get_urls()}
+    assert names == {"articles_notification_changelist", "articles_notification_read"}
 
 
 def test_the_matrix_covers_every_article_admin_url_and_action():

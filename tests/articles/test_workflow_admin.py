@@ -183,7 +183,9 @@ def test_every_role_and_transition_through_the_bulk_action(role, transition, sta
     cast = make_cast()
     article = article_in(state, cast)
     before = snapshot(article)
-    client_for(cast[role]).post(CHANGELIST, {"action": BULK[transition], "_selected_action": [article.pk]})
+    client_for(cast[role]).post(
+        CHANGELIST, {"action": BULK[transition], "_selected_action": [article.pk], "confirm": "yes"}
+    )
     if role in ALLOWED[(transition, state)]:
         assert Article.objects.get(pk=article.pk).status == TARGET[transition]
     else:

@@ -29,9 +29,12 @@ pytestmark = pytest.mark.django_db
 
 SIZES = [30, 300]
 # The desk's article list: session, user, two permission reads, the page, bylines, regions, topics,
-# the filters' choices (3), the years (2) and the count. The desk remembers nothing between requests
-# (the page cache and its remembered reads belong to the reader's site), so cold and warm are the same.
-ADMIN_BUDGET = ADMIN_COLD_BUDGET = 14
+# the filters' choices (2: the author filter offers authors only when asked), the years (2) and the count.
+# The desk remembers nothing between requests (the page cache and its remembered reads belong to the
+# reader's site), so cold and warm are the same. A chosen author is read once more for its name; a search
+# asks the search index and the slug, headline and author-name matches (see articles/admin/story_list.py).
+ADMIN_BUDGET = 13
+ADMIN_EXTRA = {"author": 1, "search": 2}
 ADMIN_LISTS = {
     "all": {},
     "live": {"state": "live"},
@@ -43,27 +46,27 @@ ADMIN_LISTS = {
     "search": {"q": "council"},
 }
 
-# page name: (path template, cold budget, warm budget)
+# page name: (path template, cold budget, warm budget). No public page reads more than 8 queries cold.
 PAGES = {
-    "home": ("/", 10, 0),
-    "article": ("{article}", 14, 0),
-    "region": ("{region}", 10, 0),
-    "region last page": ("{region}?page=last", 10, 0),
-    "topic": ("{topic}", 10, 0),
+    "home": ("/", 7, 0),
+    "article": ("{article}", 8, 0),
+    "region": ("{region}", 7, 0),
+    "region last page": ("{region}?page=last", 7, 0),
+    "topic": ("{topic}", 7, 0),
     "regions index": ("/regions/", 5, 0),
     "topics index": ("/topics/", 5, 0),
-    "author": ("{author}", 10, 0),
-    "author last page": ("{author}?page=last", 10, 0),
-    "search": ("/search/?q=council", 9, 0),
-    "search, no match": ("/search/?q=zebracrossingfund", 5, 0),
-    "feed": ("/feed/", 6, 0),
-    "feed, atom": ("/feed/atom/", 6, 0),
-    "region feed": ("{region}feed/", 7, 0),
-    "region feed, atom": ("{region}feed/atom/", 7, 0),
-    "topic feed": ("{topic}feed/", 7, 0),
-    "topic feed, atom": ("{topic}feed/atom/", 7, 0),
-    "author feed": ("{author}feed/", 7, 0),
-    "author feed, atom": ("{author}feed/atom/", 7, 0),
+    "author": ("{author}", 7, 0),
+    "author last page": ("{author}?page=last", 7, 0),
+    "search": ("/search/?q=council", 5, 0),
+    "search, no match": ("/search/?q=zebracrossingfund", 4, 0),
+    "feed": ("/feed/", 3, 0),
+    "feed, atom": ("/feed/atom/", 3, 0),
+    "region feed": ("{region}feed/", 4, 0),
+    "region feed, atom": ("{region}feed/atom/", 4, 0),
+    "topic feed": ("{topic}feed/", 4, 0),
+    "topic feed, atom": ("{topic}feed/atom/", 4, 0),
+    "author feed": ("{author}feed/", 4, 0),
+    "author feed, atom": ("{author}feed/atom/", 4, 0),
     "sitemap index": ("/sitemap.xml", 8, 0),
     "sitemap of articles": ("/sitemap-articles.xml", 2, 2),
     "sitemap of sections": ("/sitemap-sections.xml", 4, 0),
@@ -141,14 +144,15 @@ def test_admin_article_list_runs_a_constant_number_of_queries(client, archive, r
     params = {key: value.format(**values) for key, value in ADMIN_LISTS[name].items()}
     clear_caches()
     client.force_login(user)
-    with django_assert_num_queries(ADMIN_COLD_BUDGET):
+    budget = ADMIN_BUDGET + ADMIN_EXTRA.get(name, 0)
+    with django_assert_num_queries(budget):
         response = client.get("/admin/articles/article/", params)
     assert response.status_code == 200
     visible = response.context["cl"].queryset
     assert len(response.context["cl"].result_list) == min(100, visible.count())
     if name == "all":
         assert visible.count() == (Article.objects.count() if role == "Editor" else archive["size"] // 2)
-    with django_assert_num_queries(ADMIN_BUDGET):
+    with django_assert_num_queries(budget):
         again = client.get("/admin/articles/article/", params)
     assert again.context["cl"].result_count == response.context["cl"].result_count
 
@@ -158,14 +162,14 @@ def test_admin_article_list_runs_a_constant_number_of_queries(client, archive, r
     connection.vendor != "sqlite", reason="SQLite's query plan; PostgreSQL plans small tables differently"
 )
 def test_admin_article_list_reads_its_first_page_from_the_order_index(client, archive):
-    """On SQLite: the newest articles come straight off an index, with no sort of the whole archive."""
+    """On SQLite: the last changed stories come straight off an index, with no sort of the whole archive."""
     client.force_login(make_user("Editor"))
     response = client.get("/admin/articles/article/")
     sql, params = response.context["cl"].result_list.query.sql_with_params()
     with connection.cursor() as cursor:
         cursor.execute(f"EXPLAIN QUERY PLAN {sql}", params)
         plan = " | ".join(row[-1] for row in cursor.fetchall())
-    assert "article_desk_order_idx" in plan, plan
+    assert "article_desk_changed_idx" in plan, plan
     assert "TEMP B-TREE" not in plan, plan
 
 
