@@ -25,25 +25,26 @@ class Response(NamedTuple):
 
 
 class Server:
-    """gunicorn serving the project on 127.0.0.1, started and answering ready_path with 200 once constructed.
+    """gunicorn serving the project (or another WSGI app, from directory) on 127.0.0.1, started and answering
+    ready_path with 200 once constructed.
 
     Its output goes to logfile; use it as a context manager, or call stop().
     """
 
     START_SECONDS = 60
 
-    def __init__(self, env, gunicorn_args, logfile, *, ready_path):
+    def __init__(self, env, gunicorn_args, logfile, *, ready_path, app="newsroom.wsgi", directory=PROJECT_DIR):
         self.port = free_port()
         self.logfile = open(logfile, "w")  # noqa: SIM115 - closed in stop()
         self.process = subprocess.Popen(
             [
                 str(Path(PYTHON).parent / "gunicorn"),
-                "newsroom.wsgi",
+                app,
                 "--bind",
                 f"127.0.0.1:{self.port}",
                 *gunicorn_args,
             ],
-            cwd=PROJECT_DIR,
+            cwd=directory,
             env=env,
             stdout=self.logfile,
             stderr=subprocess.STDOUT,

@@ -33,7 +33,10 @@ PHASES = {
     "readers": "readers only",
     "drafts": f"+ a draft saved every {DRAFT_EVERY:g} s",
     "publishes": f"+ drafts, and a story published every {PUBLISH_EVERY:g} s",
+    "caches_off": "readers only, both caches off",
 }
+# The phases that run in turn each round; with both caches off the readers run once, on another gunicorn.
+ROUND_PHASES = ("readers", "drafts", "publishes")
 # Seconds into the publishing phase of the first publish: most of the phase then runs after it.
 FIRST_PUBLISH_AT = 2.0
 READER_SAMPLE = 200
@@ -310,13 +313,13 @@ def measure(env, args, workdir, size, log, *, gunicorn_args, ready_path, workers
         f"{size:,} newsroom: {len(plan['readers'])} reader URLs, {len(plan['unrelated'])} unrelated; stories go to "
         f"{plan['region']} / {plan['topic']} by {plan['author']}"
     )
-    rounds = {phase: [] for phase in PHASES}
+    rounds = {phase: [] for phase in ROUND_PHASES}
     stories = list(plan["stories"])
     with Server(env, gunicorn_args, workdir / f"gunicorn-{size}-newsroom.log", ready_path=ready_path) as server:
         warm_seconds = warm(server, plan["readers"], args, paths_file, workers)
         log(f"{size:,} newsroom: warmed in {warm_seconds:.0f} s")
         for number in range(args.newsroom_rounds):
-            for phase in PHASES:
+            for phase in ROUND_PHASES:
                 log(f"{size:,} newsroom, round {number + 1}: {PHASES[phase]}, {args.phase_seconds} s")
                 if phase == "readers":
                     measured = {"run": wrk_paths(server, paths_file, args)}
@@ -341,6 +344,13 @@ def measure(env, args, workdir, size, log, *, gunicorn_args, ready_path, workers
                 )
         rss = server.worker_rss_mb()
     phases = {phase: combined(measured) for phase, measured in rounds.items()}
+    # What the same readers cost when nothing is cached: every page as for the first reader after a change.
+    log(f"{size:,} newsroom: {PHASES['caches_off']}, {args.phase_seconds} s")
+    off = {**env, "PAGE_CACHE": "0", "GENERATION_MEMO": "0"}
+    with Server(off, gunicorn_args, workdir / f"gunicorn-{size}-newsroom-off.log", ready_path=ready_path) as server:
+        phases["caches_off"] = combined([{"run": wrk_paths(server, paths_file, args)}])
+    run = phases["caches_off"]["run"]
+    log(f"{size:,} newsroom: {run['rps']:,.1f} req/s, p99 {run['p99_ms']:.1f} ms")
     return {"plan": plan, "phases": phases, "warm_seconds": warm_seconds, "rss": rss}
 
 
@@ -484,7 +494,9 @@ def report_section(results, args):
         "*Unrelated still cached*: just after each publish, ~30 pages that cannot show the published story "
         "(articles sharing none of its regions, topics or authors, other regions' and topics' pages, another "
         "author's page) are asked for once each; a page counts when it is a hit whose copy was stored before the "
-        "publish (its Last-Modified), since the readers' traffic re-renders an invalidated page within moments."
+        "publish (its Last-Modified), since the readers' traffic re-renders an invalidated page within moments. "
+        "The last row is the same readers on a gunicorn with both caches off (no page cache, no remembered reads): "
+        "every page as the first reader after a change sees it."
     )
     if args.phase_seconds < PUBLISH_EVERY:
         text += (

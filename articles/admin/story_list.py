@@ -12,6 +12,8 @@ from django.contrib import admin
 from django.contrib.admin.views.main import ORDER_VAR
 from django.db.models import Case, Exists, IntegerField, OuterRef, Q, Value, When
 from django.urls import Resolver404, resolve
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.html import format_html
 
 from .. import search, selectors, text
@@ -39,6 +41,19 @@ def slug_from_address(term):
     return None
 
 
+def moment(value):
+    """A compact time for a list column, in the site's time zone, with the full time on hover."""
+    if value is None:
+        return "—"
+    local = timezone.localtime(value)
+    return format_html(
+        '<time datetime="{}" title="{}">{}</time>',
+        local.isoformat(),
+        date_format(local, "j F Y, H:i T"),
+        date_format(local, "j M y, H:i"),
+    )
+
+
 def search_term(typed):
     """What was typed in the search box, made safe: no control characters, bounded length."""
     return text.normalize_name(typed or "")[: search.MAX_QUERY_LENGTH].strip()
@@ -54,11 +69,11 @@ class StoryListMixin:
 
     @admin.display(description="last changed", ordering="updated_at")
     def last_changed(self, article):
-        return article.updated_at
+        return moment(article.updated_at)
 
     @admin.display(description="submitted")
     def submitted(self, article):
-        return getattr(article, "submitted_at", None) or "—"
+        return moment(getattr(article, "submitted_at", None))
 
     def get_search_results(self, request, queryset, search_term_typed):
         """Best matches first, as `search_position`; only rows of queryset (so only what this person may see)."""

@@ -1,10 +1,13 @@
 """Articles, their bylines, and the one rule for what readers may see."""
 
+import functools
+from typing import NamedTuple
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
-from django.urls import reverse
+from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils import timezone
 from django_prose_editor.fields import ProseEditorField
 
@@ -55,8 +58,6 @@ CARD_FIELDS = [
 
 # The columns the desk's article list reads (state badge, times, last editor).
 DESK_LIST_FIELDS = ["headline", "status", "publish_at", "embargo_ends_at", "updated_by", "updated_at"]
-
-
 
 
 class ArticleQuerySet(models.QuerySet):
@@ -113,6 +114,23 @@ class ArticleQuerySet(models.QuerySet):
         moved = [article.pk for article in objs] if set(LIVE.fields) & set(fields) else []
         written_in_bulk.send(self.model, article_ids=moved, using=self.db)
         return count
+
+
+class Label(NamedTuple):
+    """An author, region or topic as a card or page shows it: a name and a link, no model instance."""
+
+    name: str
+    slug: str
+    model: type
+
+    def get_absolute_url(self):
+        return _url_of(self.model, self.slug, get_urlconf(), get_script_prefix())
+
+
+@functools.lru_cache(maxsize=4096)
+def _url_of(model, slug, urlconf, script_prefix):
+    # A card shows the same few sections over and over; the URLconf and prefix are part of the key.
+    return model(slug=slug).get_absolute_url()
 
 
 class Article(models.Model):
@@ -376,7 +394,7 @@ class Article(models.Model):
         return self._labelled("topics", TopicTag)
 
     def _labelled(self, name, model):
-        return [model(name=label, slug=slug) for label, slug in self.listing_labels.get(name, ())]
+        return [Label(label, slug, model) for label, slug in self.listing_labels.get(name, ())]
 
     @property
     def authors(self):

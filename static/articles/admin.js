@@ -377,7 +377,7 @@
       }, 400);
     });
     document.addEventListener("visibilitychange", function () {
-      if (document.visibilityState === "hidden") autosave();
+      if (document.visibilityState === "hidden" && isDirty() && serialize() !== lastSent) autosave();
     });
     autosave();
   });

@@ -136,7 +136,9 @@ def test_an_expired_session_loses_no_typed_text(live_server, open_page, screensh
     type_into(page, "#id_headline", "Typed while the session ran out")
     page.click(BODY)
     page.keyboard.press("End")
-    page.keyboard.type(" A paragraph typed at length.")
+    with page.expect_response(lambda response: "/suggest/" in response.url):
+        page.keyboard.type(" A paragraph typed at length.")
+    page.wait_for_timeout(300)  # the page's own requests are answered before the test writes to the database
     Session.objects.all().delete()
     page.click("input[name=_continue]")
     page.wait_for_selector("#id_username")
@@ -222,21 +224,26 @@ def test_autosave_keeps_a_live_story_pending_and_the_form_restores_it(
 
 def test_a_second_editor_sees_who_else_has_the_story_open(live_server, open_page, screenshot, cast):
     article = article_in("in_review", cast)
+    suggestions = lambda response: "/suggest/" in response.url  # noqa: E731
     first = open_page()
     log_in(first, live_server.url, "chief")
-    open_form(first, live_server.url, article)
-    first.wait_for_selector("#desk-editing[data-unsent='false']", state="attached")  # first heartbeat answered
+    # Each form asks for tag suggestions once after it opens; let that pass before the next page writes.
+    with first.expect_response(suggestions):
+        open_form(first, live_server.url, article)
     second = open_page()
     log_in(second, live_server.url, "editor")
-    open_form(second, live_server.url, article)
-    second.wait_for_selector("[data-others]:not([hidden])")
+    with second.expect_response(suggestions):
+        open_form(second, live_server.url, article)
+    assert second.locator("[data-others]").is_visible()
     assert "chief" in second.inner_text("[data-others]")
-    # The first editor hears at their next heartbeat (here: leaving a field).
-    first.click("#id_headline")
+    screenshot(second, "desk-someone-else-has-it-open")
+    # The first editor hears at their next autosave (here: leaving a field they changed).
     first.click("#id_standfirst")
+    first.keyboard.press("End")
+    first.keyboard.type(" More.")
+    first.click("#id_headline")
     first.wait_for_selector("[data-others]:not([hidden])")
     assert "editor" in first.inner_text("[data-others-names]")
-    screenshot(second, "desk-someone-else-has-it-open")
 
 
 def test_previews_carry_a_bar_and_links_can_be_copied(live_server, open_page, screenshot, cast):
