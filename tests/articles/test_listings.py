@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from articles import listings
 from articles.backup import backup_site, restore_site
-from articles.models import LIVE, Article, Author, Byline, ListingEntry, RegionTag, TaggedRegion, TopicTag
+from articles.models import LIVE, Article, Byline, ListingEntry, RegionTag, TaggedRegion, TopicTag
 from articles.services import article_publish, article_set_bylines, article_unpublish
 from tests.helpers.factories import make_article, make_author, make_user
 
@@ -160,6 +160,7 @@ def test_bulk_updates_of_the_times_move_the_stories_too(editor):
     assert not ListingEntry.objects.live().exists()
 
 
+@pytest.mark.django_db(transaction=True)
 def test_a_restored_site_has_its_lists_rebuilt(tmp_path, media_root):
     article = make_article("Before the backup", status=Article.Status.PUBLISHED, regions=["Pimlico"])
     path = tmp_path / "site.zip"
