@@ -217,6 +217,7 @@ def test_autosave_keeps_a_live_story_pending_and_the_form_restores_it(
     assert page.locator("text=Autosaved (not published) at").is_visible()
     # The tab is closed without saving (and its timers stop: SQLite in tests takes one writer at a time).
     page.close()
+    settings.DESK_AUTOSAVE_SECONDS = 600
     time.sleep(1)
     assert Autosave.objects.get(article=article).content["headline"] == "Autosaved lantern headline"
     article.refresh_from_db()
