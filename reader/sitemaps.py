@@ -85,22 +85,24 @@ class PageSitemap(SiteUrlSitemap):
 
 
 class NewsSitemap(SiteUrlSitemap):
-    """Articles first published in the last 48 hours, for Google News."""
+    """Articles that became public in the last 48 hours, for Google News."""
 
     limit = NEWS_LIMIT
 
     def items(self):
+        """Stories whose public time (publish or embargo lifted) is within the window: a range of the listing index."""
         since = timezone.now() - NEWS_WINDOW
+        recent = selectors.listing_entries("all").filter(public_at__gte=since).values("article_id")
         # A list, so the paginator counts it without a second query; at most NEWS_LIMIT small rows.
         return list(
-            Article.objects.live()
-            .filter(publish_at__gte=since)
+            Article.objects.filter(pk__in=recent)
+            .alias(public_moment=LIVE.moment_expression())
             .only("slug", "headline", "updated_at", *LIVE.fields)
-            .order_by("-publish_at", "-pk")[:NEWS_LIMIT]
+            .order_by("-public_moment", "-pk")[:NEWS_LIMIT]
         )
 
     def lastmod(self, article):
-        return max(article.updated_at, article.publish_at)
+        return max(article.updated_at, article.public_at)
 
 
 SITEMAPS = {

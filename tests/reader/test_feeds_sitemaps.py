@@ -149,6 +149,16 @@ def test_news_sitemap_has_only_the_last_48_hours(client, site):
     assert datetime.fromisoformat(news.findtext(f"{NEWS}publication_date")) == first.publish_at
 
 
+def test_news_sitemap_counts_a_story_from_when_its_embargo_lifted(client, site):
+    held = published("Held for a week", hours_ago=24 * 7)
+    lifted = timezone.now() - timedelta(hours=5)
+    Article.objects.filter(pk=held.pk).update(embargo_ends_at=lifted)
+    urls = xml(client, "/sitemap-news.xml").findall(f"{SITEMAP}url")
+    locations = [url.findtext(f"{SITEMAP}loc") for url in urls]
+    assert locations[-1] == f"https://news.example.org{held.get_absolute_url()}"
+    assert datetime.fromisoformat(urls[-1].find(f"{NEWS}news").findtext(f"{NEWS}publication_date")) == lifted
+
+
 def test_scoped_feeds_describe_their_section_or_author(client, site):
     RegionTag.objects.filter(slug="westminster").update(description="Parliament and the council.")
     Author.objects.filter(slug="tom-whitaker").update(bio="Tom covers markets.")
