@@ -90,7 +90,8 @@ def story_published(*, article, actor, comment=""):
     people = story_people(article)
     if live_at and live_at > timezone.now():
         when = date_format(timezone.localtime(live_at), "j F Y, H:i T")
-        _notify(people, kind=Kind.SCHEDULED, article=article, actor=actor, note=comment or f"Goes live {when}.")
+        note = "\n".join(filter(None, [f"Goes live {when}.", comment]))
+        _notify(people, kind=Kind.SCHEDULED, article=article, actor=actor, note=note)
         return _notify(people, kind=Kind.WENT_LIVE, article=article, actor=actor, due_at=live_at)
     return _notify(people, kind=Kind.PUBLISHED, article=article, actor=actor, note=comment)
 

@@ -148,6 +148,9 @@ class AutosaveViewsMixin:
         }
         if article is None or not self.has_change_permission(request, article):
             return context
+        if request.method == "GET":
+            # Opening the form takes the edit lease at once; the form's script renews it while it stays open.
+            autosave.edit_lease_refresh(article=article, user=request.user)
         restored = self.autosave_to_restore(request, article)
         pending = None if restored else autosave.pending_autosave(article=article, user=request.user)
         kept = restored or pending

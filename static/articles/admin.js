@@ -318,6 +318,7 @@
     const others = config.querySelector("[data-others]");
     let lastSent = clean;
     let inFlight = false;
+    let again = false;
     function showOthers(editors) {
       others.hidden = !editors.length;
       others.querySelector("[data-others-names]").textContent = editors
@@ -326,7 +327,11 @@
     }
     function autosave() {
       backup();
-      if (!url || submitting || inFlight) return;
+      if (!url || submitting) return;
+      if (inFlight) {
+        again = true; // Go again once the answer is in: the text may have changed since.
+        return;
+      }
       const state = serialize();
       const store = isDirty() && state !== lastSent;
       const body = new FormData();
@@ -363,7 +368,13 @@
         .catch(function () {
           status.textContent = "Not autosaved: the server could not be reached. Your text is kept in this browser.";
         })
-        .finally(() => { inFlight = false; });
+        .finally(function () {
+          inFlight = false;
+          if (again) {
+            again = false;
+            autosave();
+          }
+        });
     }
     const seconds = parseFloat(config.dataset.autosaveSeconds) || 20;
     setInterval(autosave, seconds * 1000);
@@ -379,6 +390,7 @@
     document.addEventListener("visibilitychange", function () {
       if (document.visibilityState === "hidden" && isDirty() && serialize() !== lastSent) autosave();
     });
-    autosave();
+    // A form filled from an autosave, or shown again with errors, is kept at once.
+    if (isDirty()) autosave();
   });
 })();

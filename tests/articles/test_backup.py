@@ -130,7 +130,7 @@ def test_restore_refuses_a_database_that_is_not_empty(tmp_path):
     with pytest.raises(CommandError) as error:
         call_command("restore_site", str(archive), verbosity=0)
     message = str(error.value)
-    assert "The database is not empty (2 articles" in message
+    assert "The database is not empty (2 stories" in message
     assert "nothing was changed" in message
     assert snapshot() == before
 
