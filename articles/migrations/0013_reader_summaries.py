@@ -63,7 +63,7 @@ def fill_listing_entries(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('articles', '0013_desk_history'),
+        ('articles', '0012_desk_notifications'),
     ]
 
     operations = [
