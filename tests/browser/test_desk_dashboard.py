@@ -9,25 +9,19 @@ from django.test import Client
 from articles import services
 from articles.models import Article
 from devtools.archive import generate_archive
+from tests.helpers.desk_browser import PASSWORD, log_in
 from tests.helpers.factories import make_article, make_author, make_user
 from tests.helpers.smtp import smtp_server
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-PASSWORD = "correct horse battery"
 ARCHIVE_SIZE = 100_000
 
 
-def log_in(page, base_url, username):
-    page.goto(f"{base_url}/admin/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", PASSWORD)
-    page.click("input[type=submit]")
-    page.wait_for_selector("#user-tools")
-
-
 def people():
-    amira = make_user("Reporter", "amira", author=make_author("Amira Patel"), password=PASSWORD, email="amira@news.test")
+    amira = make_user(
+        "Reporter", "amira", author=make_author("Amira Patel"), password=PASSWORD, email="amira@news.test"
+    )
     helen = make_user("Editor", "helen", password=PASSWORD, email="helen@news.test")
     return amira, helen
 

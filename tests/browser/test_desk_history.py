@@ -6,19 +6,10 @@ import reversion
 
 from articles import services
 from articles.models import Article, Correction
+from tests.helpers.desk_browser import PASSWORD, log_in
 from tests.helpers.factories import make_article, make_author, make_user
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-PASSWORD = "correct horse battery"
-
-
-def log_in(page, base_url, username):
-    page.goto(f"{base_url}/admin/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", PASSWORD)
-    page.click("input[type=submit]")
-    page.wait_for_selector("#user-tools")
 
 
 def keep_version(article, user, comment=""):
@@ -31,11 +22,15 @@ def keep_version(article, user, comment=""):
 def csp_errors(page):
     """Collects the page's console errors about the Content-Security-Policy."""
     errors = []
-    page.on("console", lambda message: errors.append(message.text) if "Content Security Policy" in message.text else None)
+    page.on(
+        "console", lambda message: errors.append(message.text) if "Content Security Policy" in message.text else None
+    )
     return errors
 
 
-def test_restoring_a_live_story_asks_first_takes_a_correction_and_keeps_its_address(live_server, page_factory, screenshot):
+def test_restoring_a_live_story_asks_first_takes_a_correction_and_keeps_its_address(
+    live_server, page_factory, screenshot
+):
     editor_user = make_user("Editor", "helen", password=PASSWORD)
     author = make_author("Amira Patel")
     article = make_article("Lantern walk in Pimlico", slug="lantern-walk-draft", authors=[author], user=editor_user)

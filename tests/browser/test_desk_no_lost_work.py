@@ -8,20 +8,12 @@ from django.contrib.sessions.models import Session
 from django.urls import reverse
 
 from articles.models import Article, Autosave
+from tests.helpers.desk_browser import PASSWORD, log_in
 from tests.helpers.workflow_helpers import article_in, make_cast
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-PASSWORD = "correct horse battery"
 BODY = ".field-body [contenteditable='true']"
-
-
-def log_in(page, base_url, username):
-    page.goto(f"{base_url}/admin/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", PASSWORD)
-    page.click("input[type=submit]")
-    page.wait_for_selector("#user-tools")
 
 
 def open_form(page, base_url, article, *, idle=True):

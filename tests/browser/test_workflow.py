@@ -1,19 +1,10 @@
 import pytest
 
 from articles.models import Article, RegionTag, TopicTag
+from tests.helpers.desk_browser import PASSWORD, log_in
 from tests.helpers.factories import make_author, make_user
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-PASSWORD = "correct horse battery"
-
-
-def log_in(page, base_url, username):
-    page.goto(f"{base_url}/admin/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", PASSWORD)
-    page.click("input[type=submit]")
-    page.wait_for_selector("#user-tools")
 
 
 def test_reporter_writes_and_submits_editor_publishes_and_readers_see_it(live_server, page_factory, screenshot):
