@@ -2,6 +2,6 @@ from django.db import migrations
 
 
 class Migration(migrations.Migration):
-    dependencies = [("articles", "0016_news_in_and_out")]
+    dependencies = [("articles", "0016_wordpress_import")]
 
     operations = []
