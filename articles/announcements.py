@@ -7,6 +7,7 @@ topics and authors are read only when it is or was published.
 
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete, pre_save
 
+from . import regions as region_tree
 from .models import Article, Author, Byline, Correction, PromoFooter, RegionTag, TaggedRegion, TaggedTopic, TopicTag
 from .signals import ArticleChange, ArticleState, announce
 
@@ -39,6 +40,9 @@ def announce_article(pk, before, after, *, using, region_ids=(), topic_ids=(), a
     if read_listings and was_or_is_published(before, after):
         regions, topics, authors = listed_under(pk)
         region_ids, topic_ids, author_ids = regions | set(region_ids), topics | set(topic_ids), authors | set(author_ids)
+    if was_or_is_published(before, after):
+        # A story is listed under each of its regions and every region they lie in.
+        region_ids = region_tree.ancestor_ids(region_ids, using=using)
     change = ArticleChange(pk, before, after, frozenset(region_ids), frozenset(topic_ids), frozenset(author_ids))
     announce(Article, using=using, articles=(change,))
 

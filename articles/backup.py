@@ -1,17 +1,31 @@
-"""Whole-site backup and restore: one zip archive with the data, a manifest and optionally the media.
+"""Whole-site backup and restore: one zip archive, written and read as a stream in bounded memory.
 
-The archive holds `manifest.json` (format, counts per model, applied
-migrations, media references), `data.json` (Django's serialised rows) and,
-when asked, `media/<name>` for every file under MEDIA_ROOT. Restoring refuses
-any database that already holds content, loads everything in one
-transaction, and checks that the counts match the manifest before committing.
+The archive (format version 2) holds:
+
+- `data/NNNNN-app.model.json`: the rows, in members of at most `BACKUP_ROWS_PER_MEMBER` rows
+  of one model each (Django's serialised JSON, times to the microsecond), in dependency order;
+- `media/<name>`: with `include_media`, every file of the media storage, copied in blocks;
+- `manifest.json`, written last: format, counts per model, applied migrations, the media the
+  rows refer to, and every member with its size and SHA-256.
+
+A restore reads the manifest, then checks every member against it (presence, size and
+checksum; nothing unlisted) before it touches the database or a single media file, so a
+damaged or tampered archive is refused in plain words. The rows are then loaded member by
+member in one transaction and the counts compared with the manifest; media files are staged
+under temporary names and moved into place only once the database has committed. Nothing is
+ever held whole in memory: the biggest thing read at once is one data member.
+
+Archives of format version 1 (one `data.json`, no checksums) are still read.
 """
 
+import hashlib
 import io
+import itertools
 import json
 import os
 import tempfile
 import zipfile
+import zlib
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
@@ -19,8 +33,9 @@ from pathlib import Path, PurePosixPath
 from django.apps import apps
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
-from django.core.files.storage import default_storage
-from django.core.management import call_command
+from django.core import serializers
+from django.core.files import File
+from django.core.files.storage import FileSystemStorage, default_storage
 from django.core.serializers.base import DeserializationError
 from django.db import DEFAULT_DB_ALIAS, DatabaseError, connections, models, transaction
 from django.db.migrations.recorder import MigrationRecorder
@@ -30,7 +45,8 @@ from . import listings
 from .exceptions import BackupError
 
 ARCHIVE_FORMAT = "newsroom-site-backup"
-ARCHIVE_VERSION = 1
+ARCHIVE_VERSION = 2
+READABLE_VERSIONS = (1, 2)
 # Django's JSON with times to the microsecond (articles/serializers.py, registered in settings).
 BACKUP_FORMAT = "json-exact"
 # Groups may already exist in a freshly migrated database, so they are matched by name.
@@ -49,9 +65,13 @@ CONTENT_MODELS = [
     "auth.User",
     "reversion.Revision",
 ]
-MAX_MEMBER_BYTES = 200 * 1024 * 1024
 # Rebuilt from the restored rows (`articles.listings`), never archived.
-DERIVED_MODELS = ["articles.ListingEntry"]
+DERIVED_MODELS = ["articles.ListingEntry", "articles.RegionAncestry"]
+# Rows per data member: what a restore holds in memory at once (a story with its history is a few KB).
+ROWS_PER_MEMBER = getattr(settings, "BACKUP_ROWS_PER_MEMBER", 2000)
+COPY_BLOCK = 1024 * 1024
+# The manifest is read whole before anything is trusted; a real one is well under this.
+MAX_MANIFEST_BYTES = 256 * 1024 * 1024
 
 
 @dataclass
@@ -63,54 +83,130 @@ class BackupSummary:
     missing_media: list = field(default_factory=list)
 
 
-def _dump(labels, *, natural_primary):
-    output = io.StringIO()
-    call_command(
-        "dumpdata",
-        *labels,
-        exclude=DERIVED_MODELS,
-        natural_foreign=True,
-        natural_primary=natural_primary,
-        format=BACKUP_FORMAT,
-        stdout=output,
-        verbosity=0,
+# Reading the rows ----------------------------------------------------------------------------------------------------
+
+
+def _dumped_models():
+    """(model, by natural key) for every archived model, in an order where references come first."""
+    chosen = {}
+    for label in BY_NATURAL_KEY + BY_PRIMARY_KEY:
+        if "." in label:
+            app_label, model_name = label.split(".")
+            chosen.setdefault(apps.get_app_config(app_label), []).append(apps.get_model(app_label, model_name))
+        else:
+            config = apps.get_app_config(label)
+            chosen.setdefault(config, []).extend(config.get_models())
+    excluded = {apps.get_model(label) for label in DERIVED_MODELS if _model_exists(label)}
+    ordered = serializers.sort_dependencies(chosen.items(), allow_cycles=True)
+    natural = {apps.get_model(label) for label in BY_NATURAL_KEY}
+    return [(model, model in natural) for model in ordered if model not in excluded and not model._meta.proxy]
+
+
+def _model_exists(label):
+    try:
+        apps.get_model(label)
+    except LookupError:
+        return False
+    return True
+
+
+def _batches(model, size):
+    """The model's rows in key order, as lists of at most size instances (one server-side cursor)."""
+    auto_m2m = [f.name for f in model._meta.many_to_many if f.remote_field.through._meta.auto_created]
+    queryset = model._default_manager.order_by(model._meta.pk.name)
+    if auto_m2m:
+        queryset = queryset.prefetch_related(*auto_m2m)
+    rows = queryset.iterator(chunk_size=size)
+    while batch := list(itertools.islice(rows, size)):
+        yield batch
+
+
+def _serialise(objects, *, natural_primary):
+    return serializers.serialize(
+        BACKUP_FORMAT,
+        objects,
+        use_natural_foreign_keys=True,
+        use_natural_primary_keys=natural_primary,
+        ensure_ascii=False,
     )
-    return json.loads(output.getvalue() or "[]")
+
+
+def _record_batches(size=None):
+    """(model label, JSON text of up to size rows) for every archived row, in dependency order."""
+    for model, natural_primary in _dumped_models():
+        for batch in _batches(model, size or ROWS_PER_MEMBER):
+            yield model._meta.label_lower, len(batch), _serialise(batch, natural_primary=natural_primary)
 
 
 def dump_records():
-    """Every row the site needs, serialised; one consistent snapshot on PostgreSQL."""
-    with transaction.atomic():
+    """Every row the site archives, serialised, as a list (for small sites and tests)."""
+    with _snapshot():
+        return [record for _label, _rows, text in _record_batches() for record in json.loads(text)]
+
+
+class _snapshot:
+    """One consistent, read-only snapshot of the database while the backup reads it (PostgreSQL)."""
+
+    def __enter__(self):
+        self.atomic = transaction.atomic()
+        self.atomic.__enter__()
         connection = connections[DEFAULT_DB_ALIAS]
         if connection.vendor == "postgresql":
             with connection.cursor() as cursor:
                 cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
-        return _dump(BY_NATURAL_KEY, natural_primary=True) + _dump(BY_PRIMARY_KEY, natural_primary=False)
+        return self
+
+    def __exit__(self, *exc):
+        return self.atomic.__exit__(*exc)
 
 
 def media_references():
     """Names of the media files the current rows point to (uploads and their renditions)."""
     names = set()
     media_url = settings.MEDIA_URL
+
+    def urls(value):
+        if isinstance(value, dict):
+            for key, item in value.items():
+                if key == "url" and isinstance(item, str) and item.startswith(media_url):
+                    names.add(item.removeprefix(media_url))
+                else:
+                    urls(item)
+        elif isinstance(value, list):
+            for item in value:
+                urls(item)
+
     for model in apps.get_app_config("articles").get_models():
-        file_fields = [f.attname for f in model._meta.concrete_fields if isinstance(f, models.FileField)]
-        for values in model._default_manager.values_list(*file_fields) if file_fields else []:
-            names.update(value for value in values if value)
-    for renditions in apps.get_model("articles", "Article")._default_manager.values_list("hero_renditions", flat=True):
-        for key in ("webp", "jpeg"):
-            for entry in (renditions or {}).get(key, []):
-                if entry.get("url", "").startswith(media_url):
-                    names.add(entry["url"].removeprefix(media_url))
+        fields = model._meta.concrete_fields
+        file_fields = [f.attname for f in fields if isinstance(f, models.FileField)]
+        rendition_fields = [f.attname for f in fields if isinstance(f, models.JSONField) and "rendition" in f.name]
+        if not file_fields and not rendition_fields:
+            continue
+        for values in model._default_manager.values_list(*file_fields, *rendition_fields).iterator():
+            names.update(value for value in values[: len(file_fields)] if value)
+            urls(list(values[len(file_fields) :]))
     return sorted(names)
 
 
-def _media_files():
-    root = Path(settings.MEDIA_ROOT)
-    if not root.is_dir():
-        return []
-    return sorted(
-        path.relative_to(root).as_posix() for path in root.rglob("*") if path.is_file() and not path.is_symlink()
-    )
+def _media_files(storage):
+    """Every file name in the media storage, sorted (links on a local disk are left out)."""
+    found = []
+
+    def walk(prefix):
+        try:
+            folders, files = storage.listdir(prefix)
+        except FileNotFoundError:
+            return
+        for name in files:
+            path = f"{prefix}{name}"
+            if isinstance(storage, FileSystemStorage) and os.path.islink(storage.path(path)):
+                continue
+            found.append(path)
+        for folder in folders:
+            walk(f"{prefix}{folder}/")
+
+    walk("")
+    return sorted(found)
 
 
 def _applied_migrations():
@@ -118,42 +214,78 @@ def _applied_migrations():
     return sorted([app, name] for app, name in recorder.applied_migrations() if app in DUMPED_APPS)
 
 
-def backup_site(*, path, include_media=False):
-    """Write the whole site to a zip archive at path (written to a temporary name, then moved)."""
+# Writing the archive -------------------------------------------------------------------------------------------------
+
+
+def _write_member(archive, name, chunks):
+    """Stream chunks (bytes) into a new member; (size, sha256) of what was written."""
+    digest, size = hashlib.sha256(), 0
+    with archive.open(name, "w", force_zip64=True) as member:
+        for chunk in chunks:
+            digest.update(chunk)
+            size += len(chunk)
+            member.write(chunk)
+    return size, digest.hexdigest()
+
+
+def _read_blocks(handle):
+    while block := handle.read(COPY_BLOCK):
+        yield block
+
+
+def backup_site(*, path, include_media=False, storage=None):
+    """Write the whole site to a zip archive at path (written to a temporary name, then moved).
+
+    The rows are read in one snapshot, a member at a time; media files are copied from the
+    storage in blocks. Memory stays flat however large the site is.
+    """
+    storage = storage or default_storage
     path = Path(path)
     if path.is_dir():
         raise BackupError(f"{path} is a folder; give the name of the archive to write, e.g. {path}/site.zip.")
     if not path.parent.is_dir():
         raise BackupError(f"The folder {path.parent} does not exist.")
-    records = dump_records()
-    counts = dict(sorted(Counter(record["model"] for record in records).items()))
-    references = media_references()
-    files = _media_files() if include_media else []
-    manifest = {
-        "format": ARCHIVE_FORMAT,
-        "version": ARCHIVE_VERSION,
-        "created_at": timezone.now().isoformat(),
-        "counts": counts,
-        "migrations": _applied_migrations(),
-        "media_references": references,
-        "media_included": include_media,
-    }
     handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".partial")
     os.close(handle)
     try:
-        with zipfile.ZipFile(temporary, "w", compression=zipfile.ZIP_DEFLATED) as archive:
-            archive.writestr("manifest.json", json.dumps(manifest, indent=2, ensure_ascii=False))
-            archive.writestr("data.json", json.dumps(records, ensure_ascii=False))
+        with zipfile.ZipFile(temporary, "w", compression=zipfile.ZIP_DEFLATED, allowZip64=True) as archive:
+            members, counts = [], Counter()
+            with _snapshot():
+                for number, (label, rows, text) in enumerate(_record_batches(), start=1):
+                    name = f"data/{number:05d}-{label}.json"
+                    size, sha256 = _write_member(archive, name, [text.encode()])
+                    members.append({"name": name, "model": label, "rows": rows, "size": size, "sha256": sha256})
+                    counts[label] += rows
+                references = media_references()
+                migrations = _applied_migrations()
+            files = _media_files(storage) if include_media else []
             for name in files:
-                archive.write(Path(settings.MEDIA_ROOT) / name, f"media/{name}")
+                with storage.open(name, "rb") as source:
+                    size, sha256 = _write_member(archive, f"media/{name}", _read_blocks(source))
+                members.append({"name": f"media/{name}", "size": size, "sha256": sha256})
+            manifest = {
+                "format": ARCHIVE_FORMAT,
+                "version": ARCHIVE_VERSION,
+                "created_at": timezone.now().isoformat(),
+                "database": connections[DEFAULT_DB_ALIAS].vendor,
+                "counts": dict(sorted(counts.items())),
+                "migrations": migrations,
+                "media_references": references,
+                "media_included": include_media,
+                "members": members,
+            }
+            archive.writestr("manifest.json", json.dumps(manifest, indent=1, ensure_ascii=False))
         os.replace(temporary, path)
     finally:
         if os.path.exists(temporary):
             os.unlink(temporary)
-    return BackupSummary(path=path, counts=counts, media_references=references, media_files=files)
+    return BackupSummary(path=path, counts=manifest["counts"], media_references=references, media_files=files)
 
 
-def _read_archive(path):
+# Reading and checking an archive -------------------------------------------------------------------------------------
+
+
+def _open_archive(path):
     path = Path(path)
     if not path.is_file():
         raise BackupError(f"{path}: no such file.")
@@ -161,42 +293,91 @@ def _read_archive(path):
         archive = zipfile.ZipFile(path)
     except (zipfile.BadZipFile, OSError):
         raise BackupError(f"{path} is not a backup archive (not a zip file).") from None
-    names = set(archive.namelist())
-    if not {"manifest.json", "data.json"} <= names:
+    try:
+        manifest = _read_manifest(path, archive)
+    except BaseException:
         archive.close()
-        raise BackupError(f"{path} is not a site backup: it has no manifest.json and data.json.")
-    for info in archive.infolist():
-        if info.file_size > MAX_MEMBER_BYTES:
-            archive.close()
-            raise BackupError(f"{path}: {info.filename} is implausibly large; the archive is not trusted.")
+        raise
+    return archive, manifest
+
+
+def _read_manifest(path, archive):
+    names = set(archive.namelist())
+    if "manifest.json" not in names:
+        raise BackupError(f"{path} is not a site backup: it has no manifest.json.")
+    if archive.getinfo("manifest.json").file_size > MAX_MANIFEST_BYTES:
+        raise BackupError(f"{path}: its manifest is implausibly large; the archive is not trusted.")
     try:
         manifest = json.loads(archive.read("manifest.json"))
-        records = json.loads(archive.read("data.json"))
     except (ValueError, zipfile.BadZipFile, OSError):
-        archive.close()
-        raise BackupError(f"{path} is damaged: its manifest or data cannot be read.") from None
+        raise BackupError(f"{path} is damaged: its manifest cannot be read.") from None
     if not isinstance(manifest, dict) or manifest.get("format") != ARCHIVE_FORMAT:
-        archive.close()
         raise BackupError(f"{path} is not a site backup made by backup_site.")
-    if manifest.get("version") != ARCHIVE_VERSION:
-        archive.close()
-        raise BackupError(f"{path} has backup format version {manifest.get('version')}; this site reads version 1.")
-    return archive, manifest, records
+    if manifest.get("version") not in READABLE_VERSIONS:
+        raise BackupError(
+            f"{path} has backup format version {manifest.get('version')}; this site reads versions "
+            f"{' and '.join(map(str, READABLE_VERSIONS))}."
+        )
+    if manifest["version"] == 1:
+        # One data.json and the media, checked by the zip's own CRCs only.
+        if "data.json" not in names:
+            raise BackupError(f"{path} is not a site backup: it has no manifest.json and data.json.")
+        manifest["members"] = [{"name": "data.json", "model": None}] + [
+            {"name": name} for name in sorted(names) if name.startswith("media/")
+        ]
+    members = manifest.get("members")
+    if not isinstance(members, list) or not all(isinstance(m, dict) and isinstance(m.get("name"), str) for m in members):
+        raise BackupError(f"{path} is damaged: its manifest lists no members.")
+    for member in members:
+        _check_member_name(member["name"])
+    return manifest
 
 
-def _safe_media_members(archive):
-    """Media members as (member, relative name); refuse absolute paths, '..' and links."""
-    members = []
+def _check_member_name(name):
+    if name.startswith("media/"):
+        relative = name.removeprefix("media/")
+        parts = PurePosixPath(relative).parts
+        if not parts or relative.startswith("/") or "\\" in relative or ".." in parts or "\x00" in relative:
+            raise BackupError(f"The archive holds an unsafe file name ({name!r}); nothing was restored.")
+    elif not (name == "data.json" or (name.startswith("data/") and "/" not in name[5:] and ".." not in name)):
+        raise BackupError(f"The archive lists an unexpected member ({name!r}); nothing was restored.")
+
+
+def _verify(path, archive, manifest):
+    """Read every member once and compare it with the manifest, before anything is written."""
+    listed = {member["name"] for member in manifest["members"]}
     for info in archive.infolist():
-        if not info.filename.startswith("media/") or info.is_dir():
+        if info.is_dir() or info.filename == "manifest.json":
             continue
-        name = info.filename.removeprefix("media/")
-        parts = PurePosixPath(name).parts
-        is_link = (info.external_attr >> 16) & 0o170000 == 0o120000
-        if not parts or name.startswith("/") or "\\" in name or ".." in parts or is_link:
-            raise BackupError(f"The archive holds an unsafe file name ({info.filename!r}); nothing was restored.")
-        members.append((info, name))
-    return members
+        if info.filename.startswith("media/"):
+            _check_member_name(info.filename)
+            if (info.external_attr >> 16) & 0o170000 == 0o120000:
+                raise BackupError(f"The archive holds an unsafe file name ({info.filename!r}); nothing was restored.")
+        if info.filename not in listed:
+            raise BackupError(f"{path} holds {info.filename}, which its manifest does not list; nothing was restored.")
+    for member in manifest["members"]:
+        name = member["name"]
+        try:
+            info = archive.getinfo(name)
+        except KeyError:
+            raise BackupError(f"{path} is incomplete: {name} is missing; nothing was restored.") from None
+        expected_size = member.get("size")
+        if expected_size is not None and info.file_size != expected_size:
+            raise BackupError(
+                f"{path} is damaged: {name} holds {info.file_size} bytes where the manifest lists {expected_size}; "
+                "nothing was restored."
+            )
+        digest = hashlib.sha256()
+        try:
+            with archive.open(info) as source:
+                for block in _read_blocks(source):
+                    digest.update(block)
+        except (zipfile.BadZipFile, zlib.error, OSError, EOFError, ValueError) as error:
+            raise BackupError(
+                f"{path} is damaged: {name} cannot be read ({str(error)[:120]}); nothing was restored."
+            ) from None
+        if member.get("sha256") is not None and digest.hexdigest() != member["sha256"]:
+            raise BackupError(f"{path} is damaged: {name} does not match its checksum; nothing was restored.")
 
 
 def database_contents():
@@ -210,9 +391,79 @@ def database_contents():
     return found
 
 
-def restore_site(*, path):
-    """Load an archive written by backup_site into an empty database, and its media into MEDIA_ROOT."""
-    archive, manifest, records = _read_archive(path)
+# Restoring -----------------------------------------------------------------------------------------------------------
+
+
+def _load_member(archive, name, natural):
+    """Insert the rows of one data member (rows matched by natural key are saved one by one)."""
+    with archive.open(name) as source:
+        objects = list(serializers.deserialize("json", io.TextIOWrapper(source, encoding="utf-8"), ignorenonexistent=False))
+    by_model = {}
+    for item in objects:
+        by_model.setdefault(type(item.object), []).append(item)
+    for model, items in by_model.items():
+        if model._meta.label_lower in natural or model._meta.parents:
+            for item in items:
+                item.save()
+            continue
+        _insert_raw(model, [item.object for item in items])
+        for item in items:
+            for field_name, values in (item.m2m_data or {}).items():
+                getattr(item.object, field_name).set(values)
+    return len(objects)
+
+
+def _insert_raw(model, objects):
+    """Insert rows exactly as archived, as a raw save would (no auto_now, no signals), many per statement."""
+    connection = connections[DEFAULT_DB_ALIAS]
+    fields = [f for f in model._meta.local_concrete_fields if not f.generated]
+    size = max(connection.ops.bulk_batch_size(fields, objects), 1)
+    for start in range(0, len(objects), size):
+        model._base_manager._insert(objects[start : start + size], fields=fields, raw=True, using=connection.alias)
+
+
+def _stage_media(archive, media, storage):
+    """Write the media members beside their final names (local disk), or return them for later upload."""
+    staged = []
+    local = isinstance(storage, FileSystemStorage)
+    for name in media:
+        if not local:
+            staged.append((name, None))
+            continue
+        target = Path(storage.path(name))
+        target.parent.mkdir(parents=True, exist_ok=True)
+        handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".restoring")
+        staged.append((name, temporary))
+        with os.fdopen(handle, "wb") as destination, archive.open(f"media/{name}") as source:
+            for block in _read_blocks(source):
+                destination.write(block)
+        os.chmod(temporary, settings.FILE_UPLOAD_PERMISSIONS or 0o644)
+    return staged
+
+
+def _place_media(archive, staged, storage):
+    for name, temporary in staged:
+        if temporary is not None:
+            os.replace(temporary, storage.path(name))
+            continue
+        if storage.exists(name):
+            storage.delete(name)
+        with archive.open(f"media/{name}") as source:
+            saved = storage.save(name, File(source, name=name))
+        if saved != name:
+            raise BackupError(f"The storage saved {name} as {saved}; the media restore is incomplete.")
+
+
+def _discard(staged):
+    for _name, temporary in staged:
+        if temporary and os.path.exists(temporary):
+            os.unlink(temporary)
+
+
+def restore_site(*, path, storage=None):
+    """Load an archive written by backup_site into an empty database, and its media into the media storage."""
+    storage = storage or default_storage
+    archive, manifest = _open_archive(path)
     # Content types are looked up by name while loading; never trust keys cached before the database was emptied.
     ContentType.objects.clear_cache()
     with archive:
@@ -231,42 +482,66 @@ def restore_site(*, path):
                 f"The archive was made by a newer version of the site (migrations not applied here: {listed}). "
                 "Update the code and run `manage.py migrate` first; nothing was changed."
             )
-        media_members = _safe_media_members(archive)
-        with transaction.atomic():
-            with tempfile.TemporaryDirectory() as folder:
-                fixture = Path(folder) / "site.json"
-                fixture.write_text(json.dumps(records), encoding="utf-8")
+        _verify(path, archive, manifest)
+        data = [m["name"] for m in manifest["members"] if not m["name"].startswith("media/")]
+        media = [m["name"].removeprefix("media/") for m in manifest["members"] if m["name"].startswith("media/")]
+        natural = set(BY_NATURAL_KEY)
+        staged = []
+        try:
+            with transaction.atomic():
+                connection = connections[DEFAULT_DB_ALIAS]
                 try:
-                    call_command("loaddata", str(fixture), verbosity=0)
+                    with connection.constraint_checks_disabled():
+                        for name in data:
+                            _load_member(archive, name, natural)
+                    connection.check_constraints()
+                    _reset_sequences(connection)
                     # Rows loaded raw send no signals that keep the readers' lists: rebuilt here.
                     listings.rebuild()
                 except (DeserializationError, DatabaseError, LookupError, ValueError, TypeError) as error:
-                    reason = str(error).splitlines()[0][:300]
+                    reason = str(error).splitlines()[0][:300] if str(error) else type(error).__name__
                     raise BackupError(
                         f"The archive's data could not be loaded ({reason}); nothing was restored."
                     ) from None
-            counts = {}
-            for label, expected in manifest.get("counts", {}).items():
-                counts[label] = apps.get_model(label)._default_manager.count()
-                # Rows matched by natural key may have existed already (groups made by migrations).
-                short_by = expected - counts[label] if label in BY_NATURAL_KEY else abs(expected - counts[label])
-                if short_by > 0:
-                    raise BackupError(
-                        f"Restored {counts[label]} rows of {label} but the archive lists {expected}; "
-                        "the restore was rolled back."
-                    )
-            written = []
-            for info, name in media_members:
-                target = Path(settings.MEDIA_ROOT) / name
-                target.parent.mkdir(parents=True, exist_ok=True)
-                with archive.open(info) as source, open(target, "wb") as destination:
-                    destination.write(source.read())
-                written.append(name)
+                counts = _check_counts(manifest)
+                staged = _stage_media(archive, media, storage)
+            _place_media(archive, staged, storage)
+        finally:
+            _discard(staged)
     references = manifest.get("media_references", [])
     return BackupSummary(
         path=Path(path),
         counts=counts,
         media_references=references,
-        media_files=written,
-        missing_media=[name for name in references if not default_storage.exists(name)],
+        media_files=media,
+        missing_media=[name for name in references if not storage.exists(name)],
     )
+
+
+def _reset_sequences(connection):
+    """Keys keep counting after the restored ones (PostgreSQL sequences; SQLite needs nothing)."""
+    restored = [model for model, _natural in _dumped_models()]
+    statements = connection.ops.sequence_reset_sql(_NoStyle(), restored)
+    if statements:
+        with connection.cursor() as cursor:
+            for statement in statements:
+                cursor.execute(statement)
+
+
+class _NoStyle:
+    def __getattr__(self, name):
+        return lambda text: text
+
+
+def _check_counts(manifest):
+    counts = {}
+    for label, expected in manifest.get("counts", {}).items():
+        counts[label] = apps.get_model(label)._default_manager.count()
+        # Rows matched by natural key may have existed already (groups made by migrations).
+        short_by = expected - counts[label] if label in BY_NATURAL_KEY else abs(expected - counts[label])
+        if short_by > 0:
+            raise BackupError(
+                f"Restored {counts[label]} rows of {label} but the archive lists {expected}; "
+                "the restore was rolled back."
+            )
+    return counts

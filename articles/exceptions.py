@@ -55,3 +55,17 @@ class BackupError(Exception):
 
 class AutosaveError(ArticleError):
     """An autosave the server cannot keep (too long, unreadable); the story and any earlier autosave are untouched."""
+
+
+class ImageInUseError(ArticleError):
+    """A library image some stories still show cannot be deleted; nothing changed."""
+
+    def __init__(self, image, stories):
+        self.image = image
+        self.stories = stories
+        names = "; ".join(f"“{story.headline}”" for story in stories[:20])
+        more = f" and {len(stories) - 20} more" if len(stories) > 20 else ""
+        super().__init__(
+            f"This image is used by {len(stories)} {'story' if len(stories) == 1 else 'stories'}: {names}{more}. "
+            "Remove it from them first; nothing was deleted."
+        )

@@ -11,6 +11,8 @@ profiles after conversion to sRGB) left behind, under an ASCII file name.
 
 import io
 import logging
+import struct
+import time
 import warnings
 from dataclasses import dataclass
 from pathlib import PurePosixPath
@@ -27,6 +29,10 @@ logger = logging.getLogger(__name__)
 
 MAX_UPLOAD_BYTES = 10 * 1024 * 1024
 MAX_PIXELS = 40_000_000
+# An animation is decoded frame by frame, each costing time and memory whatever its size: counted before decoding.
+MAX_FRAMES = 1000
+# Decoding (the damage check, then the re-encoding) stops after this long, however the file keeps the decoder busy.
+MAX_DECODE_SECONDS = 10
 RENDITION_WIDTHS = (480, 800, 1200, 1600)
 RENDITIONS_FOLDER = "renditions"
 JPEG_QUALITY = 85
@@ -145,13 +151,71 @@ def check_image(file, *, name=None):
             f"This file is not an image we accept. Upload {ACCEPTED_FORMATS_TEXT}.", code="not_an_image"
         ) from None
     with image:
-        checked = _check_header(image, name)
+        frames = count_frames(image, file)
+        checked = _check_header(image, name, frames)
         _check_decodes(image)
     _rewind(file)
     return checked
 
 
-def _check_header(image, name):
+def _gif_frame_count(file, limit):
+    """The frames in a GIF, found by walking its blocks without decoding a pixel; stops counting past limit.
+
+    Pillow finds a GIF's frame count by seeking through every frame in Python, which for a file of hundreds of
+    thousands of tiny frames takes longer than a request may; this reads block headers only.
+    """
+    _rewind(file)
+    data = file.read()
+    _rewind(file)
+    if len(data) < 13:
+        return 1
+    position = 13
+    if data[10] & 0x80:  # global colour table
+        position += 3 * (2 ** ((data[10] & 0x07) + 1))
+    frames = 0
+    while position < len(data) and frames <= limit:
+        introducer = data[position]
+        if introducer == 0x3B:  # trailer
+            break
+        if introducer == 0x21:  # extension: label, then data sub-blocks
+            position += 2
+        elif introducer == 0x2C:  # image descriptor, optional local colour table, LZW code size, sub-blocks
+            frames += 1
+            if position + 10 > len(data):
+                break
+            packed = data[position + 9]
+            position += 10
+            if packed & 0x80:
+                position += 3 * (2 ** ((packed & 0x07) + 1))
+            position += 1
+        else:
+            break  # not a GIF block: Pillow's decode reports the damage
+        while position < len(data) and data[position]:
+            position += data[position] + 1
+        position += 1
+    return max(frames, 1)
+
+
+def count_frames(image, file):
+    """Frames in the upload, without decoding any (at most MAX_FRAMES + 1 are counted); raises when over the cap.
+
+    WebP and APNG declare their frame count in the header; a GIF's blocks are walked (`_gif_frame_count`).
+    """
+    try:
+        frames = _gif_frame_count(file, MAX_FRAMES) if image.format == "GIF" else getattr(image, "n_frames", 1)
+    except (OSError, ValueError, EOFError, SyntaxError, struct.error):
+        raise _damaged() from None
+    if frames > MAX_FRAMES:
+        counted = f"{frames:,}" if image.format != "GIF" else f"more than {MAX_FRAMES:,}"
+        raise ValidationError(
+            f"This animation has {counted} frames; the limit is {MAX_FRAMES:,}. "
+            "Shorten it (or upload a still image) and upload it again.",
+            code="too_many_frames",
+        )
+    return frames
+
+
+def _check_header(image, name, frames):
     image_format = FORMATS[image.format]
     extension = PurePosixPath(name.replace("\\", "/")).suffix.lower()
     if extension not in image_format.extensions:
@@ -161,10 +225,6 @@ def _check_header(image, name):
             f"Rename it to end in {image_format.extension} and upload it again.",
             code="extension_mismatch",
         )
-    try:
-        frames = getattr(image, "n_frames", 1)
-    except (OSError, ValueError, EOFError, SyntaxError):
-        raise _damaged() from None
     width, height = image.size
     total = width * height * frames
     if total > MAX_PIXELS:
@@ -186,11 +246,25 @@ def _damaged():
     )
 
 
+def _decode_deadline():
+    return time.monotonic() + MAX_DECODE_SECONDS
+
+
+def _check_time(deadline):
+    if time.monotonic() > deadline:
+        raise ValidationError(
+            f"This image took more than {MAX_DECODE_SECONDS} seconds to decode; export it again, smaller or simpler.",
+            code="too_slow",
+        )
+
+
 def _check_decodes(image):
+    deadline = _decode_deadline()
     try:
         for frame in ImageSequence.Iterator(image):
             frame.load()
-    except (OSError, ValueError, EOFError, SyntaxError, Image.DecompressionBombError):
+            _check_time(deadline)
+    except (OSError, ValueError, EOFError, SyntaxError, struct.error, Image.DecompressionBombError):
         raise _damaged() from None
 
 
@@ -230,7 +304,9 @@ def _clean_frames(image):
     fix = ORIENTATION_FIXES.get(orientation)
     icc_profile = image.info.get("icc_profile")
     frames, durations = [], []
+    deadline = _decode_deadline()
     for frame in ImageSequence.Iterator(image):
+        _check_time(deadline)
         durations.append(frame.info.get("duration", 100))
         clean = _to_srgb(frame, icc_profile)
         clean = clean.convert(_output_mode(clean, image.format))

@@ -16,6 +16,7 @@ from django.db import connections, router
 from django.db.models import F, IntegerField, Value
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
 
+from . import regions
 from .models import LIVE, Article, Author, Byline, ListingEntry, RegionTag, TaggedRegion, TaggedTopic, TopicTag
 from .signals import written_in_bulk
 
@@ -49,9 +50,14 @@ def _rows(article_filter):
 
     every = rows(Article.objects.all(), ListingEntry.Kind.ALL, Value(0, output_field=IntegerField()), "pk", "")
     return every.union(
+        # A story is on the list of each of its regions and of every region they lie in (once each).
         rows(
-            TaggedRegion.objects.all(), ListingEntry.Kind.REGION, F("tag_id"), "content_object_id", "content_object__"
-        ),
+            TaggedRegion.objects.all(),
+            ListingEntry.Kind.REGION,
+            F("tag__ancestry__ancestor_id"),
+            "content_object_id",
+            "content_object__",
+        ).distinct(),
         rows(TaggedTopic.objects.all(), ListingEntry.Kind.TOPIC, F("tag_id"), "content_object_id", "content_object__"),
         rows(Byline.objects.all(), ListingEntry.Kind.AUTHOR, F("author_id"), "article_id", "article__"),
         all=True,
@@ -70,16 +76,23 @@ def _insert(rows, using):
 def refresh(article_ids, *, using=None):
     """Rewrite the listing entries of these articles from what is stored now."""
     article_ids = list(article_ids)
-    if not article_ids:
-        return
+    if article_ids:
+        refresh_matching({"pk__in": article_ids}, using=using)
+
+
+def refresh_matching(article_filter, *, using=None):
+    """Rewrite the listing entries of the articles matching article_filter (lookups on Article, e.g. a subquery)."""
     using = using or router.db_for_write(ListingEntry)
-    ListingEntry.objects.using(using).filter(article_id__in=article_ids).delete()
-    _insert(_rows({"pk__in": article_ids}).using(using), using)
+    ListingEntry.objects.using(using).filter(
+        article_id__in=Article._base_manager.using(using).filter(**article_filter).values("pk")
+    ).delete()
+    _insert(_rows(article_filter).using(using), using)
 
 
 def rebuild(*, using=None):
-    """Rewrite every listing entry (after a bulk load or a restore)."""
+    """Rewrite the stored region tree and every listing entry (after a bulk load or a restore)."""
     using = using or router.db_for_write(ListingEntry)
+    regions.rebuild(using=using)
     ListingEntry.objects.using(using).all().delete()
     _insert(_rows({}).using(using), using)
 
@@ -170,7 +183,25 @@ def label_saved(sender, instance, raw=False, using=None, **kwargs):
     relabel(linked, using=using)
 
 
+def region_saving(sender, instance, raw=False, using=None, **kwargs):
+    if not raw:
+        instance._moved = regions.check_move(instance, using=using)
+
+
+def region_saved(sender, instance, created=False, raw=False, using=None, **kwargs):
+    """A region created or moved: its subtree's stored ancestry, then the lists of every story tagged in it."""
+    if raw or not instance.__dict__.pop("_moved", False):
+        return
+    moved = regions.subtree_ids(instance.pk, using=using)
+    regions.rewrite_ancestry(moved, using=using)
+    if not created:
+        tagged = TaggedRegion.objects.using(using).filter(tag_id__in=moved).values("content_object_id")
+        refresh_matching({"pk__in": tagged}, using=using)
+
+
 def connect():
+    pre_save.connect(region_saving, sender=RegionTag, dispatch_uid="listings-region-saving")
+    post_save.connect(region_saved, sender=RegionTag, dispatch_uid="listings-region-saved")
     post_save.connect(article_saved, sender=Article, dispatch_uid="listings-article-saved")
     post_delete.connect(article_deleted, sender=Article, dispatch_uid="listings-article-deleted")
     written_in_bulk.connect(articles_written_in_bulk, sender=Article, dispatch_uid="listings-written-in-bulk")

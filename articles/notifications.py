@@ -128,7 +128,8 @@ def mark_read(*, user, notification_ids=None) -> int:
 
 
 def desk_link(notification):
-    return f"{settings.SITE_URL}{notification.get_absolute_url()}"
+    # Sent outside any request: SITE_URL, or runserver's address on a developer's machine.
+    return f"{settings.SITE_URL or 'http://127.0.0.1:8000'}{notification.get_absolute_url()}"
 
 
 def email_for(notification):

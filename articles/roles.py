@@ -26,18 +26,26 @@ _REPORTER = [
     "view_byline",
     "view_correction",
     "view_articletransition",
+    # The image library: everyone who writes adds pictures and sets their words and focal points.
+    "add_libraryimage",
+    "change_libraryimage",
+    "view_libraryimage",
     *_READ_VOCABULARIES,
 ]
 _EDITOR = [
     *_REPORTER,
     "delete_article",
+    "delete_libraryimage",
     "edit_any_article",
     "review_article",
     "publish_article",
+    "take_down_article",
     "share_preview",
     "add_correction",
     "change_correction",
     "view_previewlink",
+    # The paper around the stories: breaking-news banners and the outlet's own pages (About, Contact, …).
+    *(f"{action}_{model}" for model in ("breakingnews", "staticpage") for action in ("add", "change", "delete", "view")),
 ]
 ROLE_PERMISSIONS = {REPORTER: _REPORTER, EDITOR: _EDITOR}
 ADMIN_APPS = ["articles", "auth", "admin"]

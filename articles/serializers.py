@@ -2,11 +2,15 @@
 
 Django's own JSON encoder cuts times to the millisecond, so a restored site
 would differ from the one backed up in every timestamp's last three digits.
-Restores read it with Django's ordinary JSON deserializer.
+Foreign keys to content types are written by name (they differ between
+databases); every other foreign key keeps its value, as the rows keep their
+keys, so no row costs a query for its related rows. Restores read it with
+Django's ordinary JSON deserializer.
 """
 
 import datetime
 
+from django.contrib.contenttypes.models import ContentType
 from django.core.serializers.json import Deserializer as JSONDeserializer
 from django.core.serializers.json import DjangoJSONEncoder
 from django.core.serializers.json import Serializer as JSONSerializer
@@ -26,6 +30,13 @@ class Serializer(JSONSerializer):
     def _init_options(self):
         super()._init_options()
         self.json_kwargs["cls"] = ExactTimesEncoder
+
+    def handle_fk_field(self, obj, field):
+        if self.use_natural_foreign_keys and field.remote_field.model is ContentType:
+            value = getattr(obj, field.attname)
+            self._current[field.name] = ContentType.objects.get_for_id(value).natural_key() if value else None
+            return
+        self._current[field.name] = self._value_from_field(obj, field)
 
 
 Deserializer = JSONDeserializer

@@ -3,20 +3,23 @@
 import reversion
 from django.contrib.contenttypes.models import ContentType
 from django.core import serializers
-from django.db import router, transaction
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, router, transaction
 from django.utils import timezone
 from reversion.models import Revision, Version
 
-from . import images, notifications, roles, workflow
+from . import image_library, notifications, roles, validators, workflow
 from .exceptions import (
     ChecklistError,
     DuplicateImportError,
     EditConflictError,
     InvalidTransitionError,
+    WireImportError,
     WorkflowPermissionError,
 )
 from .models import (
     ARTICLE_VERSION_FOLLOWS,
+    PREVIEWABLE_STATUSES,
     Article,
     ArticleTransition,
     Author,
@@ -29,6 +32,7 @@ from .models import (
     TaggedTopic,
     TopicTag,
 )
+from .slugs import free_slug
 from .text import first_sentence, normalize_name
 from .wire import read_wire_copy
 
@@ -57,11 +61,46 @@ def article_create(*, headline, user=None, standfirst="", body="", authors=(), r
 
 
 def _save(article, **kwargs):
-    """Save the article, then make its hero image's renditions when this save stored a new image."""
-    hero_changed = images.hero_image_changed(article, kwargs.get("update_fields"))
-    article.save(**kwargs)
-    if hero_changed:
-        images.refresh_hero_renditions(article)
+    """Save the article: a new hero upload joins the image library, and the pictures it shows are copied in.
+
+    What a page shows of its library images (renditions, captions) is copied onto the story here
+    (`image_library.prepare_story`), and the images it uses are recorded so none is deleted while in use.
+    """
+    update_fields = kwargs.get("update_fields")
+    extra = image_library.prepare_story(article, update_fields)
+    if update_fields is not None:
+        kwargs["update_fields"] = list(dict.fromkeys([*update_fields, *extra]))
+    if errors := validators.nul_byte_errors(article):
+        # What the change form refuses, every other writer (import, API, shell) is refused too, on every database.
+        raise ValidationError(errors)
+    if article.pk is None:
+        _insert(article, **kwargs)
+    else:
+        article.save(**kwargs)
+    image_library.record_uses(article)
+
+
+# Simultaneous creates with one headline each pick the same free slug; the losers try the next one.
+SLUG_ATTEMPTS = 10
+
+
+def _insert(article, **kwargs):
+    """Insert a new article; when another one took its slug meanwhile, take the next free slug and try again.
+
+    Each attempt runs in a savepoint, so a refused insert leaves the caller's transaction usable (PostgreSQL).
+    """
+    wanted = None
+    for attempt in range(SLUG_ATTEMPTS):
+        try:
+            with transaction.atomic():
+                article.save(**kwargs)
+            return
+        except IntegrityError:
+            taken = Article.objects.filter(slug=article.slug).exists()
+            if not taken or attempt == SLUG_ATTEMPTS - 1:
+                raise
+            wanted = wanted or article.slug
+            article.slug = free_slug(Article, wanted)
 
 
 def article_set_bylines(*, article, authors):
@@ -112,6 +151,14 @@ def article_import_wire_copy(*, path, headline=None, regions=(), topics=(), auth
     Raises WireImportError for an unreadable file and DuplicateImportError when
     the same copy was imported before; in both cases nothing is written.
     """
+    problems = [
+        problem
+        for vocabulary, names in (("region", regions), ("topic", topics))
+        for name in names
+        for problem in validators.tag_name_problems(name, what=f"{vocabulary} “{normalize_name(name)}”")
+    ]
+    if problems:
+        raise WireImportError(" ".join(problems) + " Nothing was imported.")
     copy = read_wire_copy(path)
     duplicate = Article.objects.filter(wire_checksum=copy.checksum).first()
     if duplicate:
@@ -135,6 +182,54 @@ def article_import_wire_copy(*, path, headline=None, regions=(), topics=(), auth
     )
 
 
+IMPORTED_FIELDS = ["headline", "standfirst", "body", "hero_image", "hero_caption", "hero_alt"]
+
+
+@transaction.atomic
+def article_import_post(
+    *, article=None, slug, status, publish_at, authors=(), regions=(), topics=(), note, hero=None, **fields
+) -> Article:
+    """Create, or refresh, an article from a post of another system, in the state the post had there.
+
+    Neither roles nor the publish checklist apply: the post already had that state on the old site, and
+    the change is recorded in the workflow log with `note`. `fields` are among IMPORTED_FIELDS; `hero` is
+    an image file already checked by `images.check_image`. A story that has been published keeps its slug.
+    `status` None keeps the article's state (the desk changed it since the last import).
+    """
+    creating = article is None
+    if creating:
+        article = Article(slug=free_slug(Article, slug), status=Article.Status.DRAFT, **fields)
+    else:
+        article = _lock(article)
+        for name, value in fields.items():
+            setattr(article, name, value)
+        if not article.first_published_at:
+            article.slug = free_slug(Article, slug, exclude_pk=article.pk)
+        article.version += 1
+    if hero is not None:
+        article.hero_image = hero
+    from_status = article.status
+    changes_state = status is not None and (creating or (status, publish_at) != (article.status, article.publish_at))
+    if changes_state:
+        article.status = status
+        article.publish_at = publish_at
+        if status == Article.Status.PUBLISHED and article.first_published_at is None:
+            article.first_published_at = publish_at
+    _save(article) if creating else _save(article, update_fields=[*CONTENT_FIELDS, *DERIVED_FIELDS, *STATE_FIELDS])
+    article_set_bylines(article=article, authors=authors)
+    article.regions.set(list(regions))
+    article.topics.set(list(topics))
+    if changes_state:
+        ArticleTransition.objects.create(
+            article=article,
+            from_status=from_status,
+            to_status=article.status,
+            publish_at=article.publish_at if article.status == Article.Status.PUBLISHED else None,
+            comment=note,
+        )
+    return article
+
+
 # Editorial workflow -------------------------------------------------------------------------------------------------
 
 # The fields an edit may write. Status and times belong to the transitions below.
@@ -145,12 +240,15 @@ CONTENT_FIELDS = [
     "body",
     "source_attribution",
     "hero_image",
+    "hero",
     "hero_caption",
     "hero_credit",
     "hero_alt",
     "promo_footer",
+    "planned_for",
 ]
 DERIVED_FIELDS = ["excerpt", "reading_minutes", "version", "updated_by", "updated_at"]
+STATE_FIELDS = ["status", "publish_at", "first_published_at"]
 
 
 def _lock(article):
@@ -175,6 +273,8 @@ def _run_transition(*, transition, article, user, comment="", changes=None):
             f"“{transition.label}” is not possible while the article is {locked.get_status_display().lower()}; "
             "nothing changed."
         )
+    if problem := validators.control_character_problem(comment, what="comment"):
+        raise InvalidTransitionError(f"{problem} Nothing changed.")
     if transition.needs_comment and not comment.strip():
         raise InvalidTransitionError("Say what needs changing: the comment is required.")
     if transition.checklist and (missing := locked.missing_for_publication()):
@@ -193,7 +293,14 @@ def _run_transition(*, transition, article, user, comment="", changes=None):
         comment=comment.strip(),
         user=user,
     )
+    if transition.revokes_previews:
+        _revoke_preview_links(locked)
     return locked
+
+
+def _revoke_preview_links(article):
+    """Stop every open preview link of the article: what readers may no longer see, no link shows."""
+    PreviewLink.objects.filter(article=article, revoked_at__isnull=True).update(revoked_at=timezone.now())
 
 
 @transaction.atomic
@@ -219,6 +326,9 @@ def article_publish(*, article: Article, user, publish_at=None, embargo_ends_at=
     No worker is needed: `Article.objects.live()` starts matching when the time comes. An embargo
     that ends before the article goes live is refused, as the change form refuses it.
     """
+    for value, what in ((publish_at, "publish time"), (embargo_ends_at, "embargo end")):
+        if problem := validators.datetime_problem(value, what=what):
+            raise InvalidTransitionError(f"{problem} Nothing changed.")
     publish_at = publish_at or timezone.now()
     if problem := Article.embargo_problem(publish_at, embargo_ends_at):
         raise InvalidTransitionError(f"{problem} Nothing changed.")
@@ -242,6 +352,21 @@ def article_unpublish(*, article: Article, user, comment: str = "") -> Article:
 
 
 @transaction.atomic
+def article_take_down(*, article: Article, user, comment: str) -> Article:
+    """Take a story down for good (a legal request): its address answers 410 Gone, it leaves every public
+    page, its preview links stop working, and only an admin can reinstate it. The reason is required."""
+    taken_down = _run_transition(transition=workflow.TAKE_DOWN, article=article, user=user, comment=comment)
+    notifications.story_unpublished(article=taken_down)
+    return taken_down
+
+
+@transaction.atomic
+def article_reinstate(*, article: Article, user, comment: str) -> Article:
+    """Taken down → unpublished (admins only): an editor may then publish it again."""
+    return _run_transition(transition=workflow.REINSTATE, article=article, user=user, comment=comment)
+
+
+@transaction.atomic
 def correction_add(*, article: Article, user, kind: str, text: str) -> Correction:
     """Add a public correction, clarification or update note to a live article."""
     locked = _lock(article)
@@ -250,6 +375,8 @@ def correction_add(*, article: Article, user, kind: str, text: str) -> Correctio
         raise InvalidTransitionError("Corrections are for live articles; edit the text of this one instead.")
     if kind not in Correction.Kind.values:
         raise InvalidTransitionError("Choose correction, clarification or update.")
+    if problem := validators.control_character_problem(text, what="note"):
+        raise InvalidTransitionError(f"{problem} Nothing changed.")
     if not text.strip():
         raise InvalidTransitionError("Write the note readers will see.")
     correction = Correction.objects.create(article=locked, kind=kind, text=text.strip(), created_by=user)
@@ -351,7 +478,7 @@ def article_restore_version(
     fields = version.field_dict
     with reversion.create_revision():
         for name in CONTENT_FIELDS:
-            if name == "slug" and stored.first_published_at:
+            if name == "slug" and stored.address_is_fixed:
                 continue  # Links to a published story must keep working.
             attname = Article._meta.get_field(name).attname
             value = fields.get(attname, fields.get(name))
@@ -408,6 +535,11 @@ def preview_link_create(*, article: Article, user, expires_at=None) -> PreviewLi
     """A shareable preview link for someone without an account (48 hours unless told otherwise)."""
     locked = _lock(article)
     _refuse_unless(roles.can_share_preview(user), "Only editors can share preview links.")
+    if locked.status not in PREVIEWABLE_STATUSES:
+        raise InvalidTransitionError(
+            "This story was withdrawn from readers, so a preview link would not show it; "
+            "use the staff preview, or publish it again."
+        )
     now = timezone.now()
     expires_at = expires_at or PreviewLink.default_expiry(now)
     if expires_at <= now:

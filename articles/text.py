@@ -23,6 +23,11 @@ def normalize_name(value):
     return WHITESPACE.sub(" ", value).strip()
 
 
+def name_key(value):
+    """What makes two names "the same": normalised, case-folded in every alphabet, NFC again (folding can decompose)."""
+    return unicodedata.normalize("NFC", normalize_name(value).casefold())
+
+
 def ascii_slug(value, *, max_length, fallback_prefix):
     """A URL-safe ASCII slug, never empty.
 

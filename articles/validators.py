@@ -6,6 +6,7 @@ writes that bypass forms; these checks tell an editor what was wrong instead
 of quietly changing what they typed.
 """
 
+import re
 import unicodedata
 from datetime import timedelta
 
@@ -19,6 +20,8 @@ EARLIEST_YEAR = 1900
 LATEST_YEARS_AHEAD = 2
 MAX_BODY_CHARACTERS = 200_000
 TAG_NAME_MAX_LENGTH = 100
+# Regions per story, and topics per story: the section pages, feeds and related stories read every one of them.
+MAX_TAGS_PER_ARTICLE = 20
 
 # Scripts whose letters are easily mistaken for Latin ones ("Lоndon" with a Cyrillic "о").
 CONFUSABLE_SCRIPTS = {"LATIN", "CYRILLIC", "GREEK", "ARMENIAN", "CHEROKEE", "COPTIC"}
@@ -63,23 +66,53 @@ def name_problems(value, *, what):
 
 
 def nul_byte_errors(instance):
-    """Errors for every text field of instance that holds a NUL byte (PostgreSQL cannot store one)."""
+    """Errors for every text field of instance that holds a NUL byte (PostgreSQL cannot store one) or another
+    control character; the services refuse the same writes (`articles.services._save`)."""
     errors = {}
     for field in instance._meta.concrete_fields:
         value = getattr(instance, field.attname, None)
         if isinstance(value, str) and "\x00" in value:
             errors[field.name] = "This text contains a null character (often left by copying from a PDF); remove it."
+        elif problem := control_character_problem(value):
+            errors[field.name] = problem
     return errors
 
 
+# C0 and C1 control characters other than tab, line feed and carriage return: PostgreSQL refuses NUL outright,
+# and none of them belongs in a comment, a correction or any other text a person writes.
+CONTROL_CHARACTERS = re.compile("[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]")
+
+
+def control_character_problem(value, *, what="text"):
+    """A plain-words problem when value holds NUL or another control character, else None (same on every database)."""
+    if not isinstance(value, str) or not CONTROL_CHARACTERS.search(value):
+        return None
+    found = sorted(set(CONTROL_CHARACTERS.findall(value)), key=ord)
+    labels = ", ".join(f"U+{ord(character):04X}" for character in found[:3])
+    return (
+        f"The {what} contains control characters ({labels}), often left by copying from a PDF or another program. "
+        "Remove them (retype the text or paste it as plain text) and try again."
+    )
+
+
+def refuse_control_characters(value):
+    """Form and model-field validator: the same refusal as the services give."""
+    if problem := control_character_problem(value):
+        raise ValidationError(problem, code="control_characters")
+
+
 def datetime_problem(value, *, what):
-    """A plain-words problem with an editorial date, or None when it is plausible."""
+    """A plain-words problem with an editorial date, or None when it is plausible.
+
+    Years are compared first: an aware time at the edge of the calendar (year 1 at +14:00, year 9999 at -14:00)
+    cannot be converted to compare it with now.
+    """
     if value is None:
         return None
+    latest = timezone.now() + timedelta(days=365 * LATEST_YEARS_AHEAD)
     if value.year < EARLIEST_YEAR:
         return f"The {what} is in the year {value.year}; check the year (nothing here is older than {EARLIEST_YEAR})."
-    latest = timezone.now() + timedelta(days=365 * LATEST_YEARS_AHEAD)
-    if value > latest:
+    if value.year > latest.year or value > latest:
         return f"The {what} is in the year {value.year}, more than {LATEST_YEARS_AHEAD} years ahead; check the year."
     return None
 
@@ -90,6 +123,28 @@ def slug_problem(slug):
     return None
 
 
+def tag_count_problem(count, *, what):
+    """Why an article cannot carry this many regions (or topics), or None: a story belongs to a few sections."""
+    if count > MAX_TAGS_PER_ARTICLE:
+        return (
+            f"A story can have at most {MAX_TAGS_PER_ARTICLE} {what}; this one would have {count}. "
+            f"Keep the {what} it is really about."
+        )
+    return None
+
+
+def tag_name_problems(name, *, what="tag name"):
+    """Plain-words problems with a region or topic name: the one check for the admin, the tag box and imports."""
+    normalized = text.normalize_name(name)
+    problems = []
+    if len(normalized) > TAG_NAME_MAX_LENGTH:
+        problems.append(f"“{normalized[:40]}…” is too long for a tag (at most {TAG_NAME_MAX_LENGTH} characters).")
+    problems.extend(name_problems(name, what=what))
+    if not problems and not any(character.isalnum() for character in normalized):
+        problems.append(f"The {what} needs at least one letter or digit.")
+    return problems
+
+
 class VocabularyTagField(TagField):
     """The comma-separated tag box: each name is checked like a tag saved on its own."""
 
@@ -97,9 +152,7 @@ class VocabularyTagField(TagField):
         names = super().clean(value)
         problems = []
         for name in names:
-            if len(text.normalize_name(name)) > TAG_NAME_MAX_LENGTH:
-                problems.append(f"“{name[:40]}…” is too long for a tag (at most {TAG_NAME_MAX_LENGTH} characters).")
-            problems.extend(name_problems(name, what=f"tag “{text.normalize_name(name)}”"))
+            problems.extend(tag_name_problems(name, what=f"tag “{text.normalize_name(name)}”"))
         if problems:
             raise ValidationError(problems)
         return names

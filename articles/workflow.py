@@ -12,6 +12,7 @@ from . import roles
 from .models import Article
 
 DRAFT, IN_REVIEW, SCHEDULED, LIVE, UNPUBLISHED = "draft", "in_review", "scheduled", "live", "unpublished"
+TAKEN_DOWN = "taken_down"
 
 
 @dataclass(frozen=True)
@@ -26,6 +27,10 @@ class Transition:
     needs_comment: bool = False
     # The publish checklist (`Article.missing_for_publication`) must pass.
     checklist: bool = False
+    # What the desk asks for in the comment box, when not the default.
+    comment_label: str = ""
+    # The step ends what readers could see: every open preview link of the story stops working too.
+    revokes_previews: bool = False
 
     def starts_from(self, article):
         return article.desk_state in self.sources
@@ -72,10 +77,32 @@ TRANSITIONS = {
             sources=frozenset({SCHEDULED, LIVE}),
             target=Article.Status.UNPUBLISHED,
             permission="articles.publish_article",
+            revokes_previews=True,
+        ),
+        Transition(
+            "take_down",
+            "Take down",
+            # Also a story already unpublished: its address then says it is gone for good, not just missing.
+            sources=frozenset({SCHEDULED, LIVE, UNPUBLISHED}),
+            target=Article.Status.TAKEN_DOWN,
+            permission="articles.take_down_article",
+            needs_comment=True,
+            comment_label="Why it is taken down (kept in the history)",
+            revokes_previews=True,
+        ),
+        Transition(
+            "reinstate",
+            "Reinstate",
+            # Back to unpublished: publishing it again is then a deliberate, separate step.
+            sources=frozenset({TAKEN_DOWN}),
+            target=Article.Status.UNPUBLISHED,
+            permission="articles.reinstate_article",
+            needs_comment=True,
+            comment_label="Why it may be published again",
         ),
     )
 }
-SUBMIT, REQUEST_CHANGES, PUBLISH, UNPUBLISH = TRANSITIONS.values()
+SUBMIT, REQUEST_CHANGES, PUBLISH, UNPUBLISH, TAKE_DOWN, REINSTATE = TRANSITIONS.values()
 
 
 def allowed_transitions(user, article):

@@ -300,6 +300,7 @@ def main():
         NEWSROOM_ENV="production",
         SECRET_KEY=secrets.token_urlsafe(50),
         ALLOWED_HOSTS="127.0.0.1",
+        SITE_URL="https://news.example.org",
         SECURE_SSL_REDIRECT="0",
         STATIC_ROOT=str(workdir / "static"),
         MEDIA_ROOT=str(workdir / "media"),

@@ -38,7 +38,7 @@ from articles.signals import announce
 from articles.slugs import TakenSlugs, slug_base
 
 from . import bulk
-from .prose import AUTHOR_TITLES, FIRST_NAMES, LAST_NAMES, REGIONS, TOPICS, Pool, Writer
+from .prose import AUTHOR_TITLES, FIRST_NAMES, LAST_NAMES, REGION_PARENTS, REGIONS, TOPICS, Pool, Writer
 
 MAX_ARTICLES = 1_000_000
 ARCHIVE_YEARS = 10
@@ -96,6 +96,18 @@ def _vocabulary(model, names):
             tag.save()
         tags.append(tag.pk)
     return tags
+
+
+def _region_tree(parents):
+    """Place the archive's top-level regions in the tree (saved one by one, so the stored tree follows)."""
+    regions = {region.name.lower(): region for region in RegionTag.objects.filter(parent=None)}
+    for name, parent in parents.items():
+        region, above = regions.get(name.lower()), RegionTag.objects.filter(name__iexact=parent).first()
+        if region is None or above is None:
+            continue
+        region.parent = above
+        if region.parent_problem() is None:
+            region.save()
 
 
 def _labeller(author_pks, region_pks, topic_pks):
@@ -250,6 +262,7 @@ def generate_archive(
 
     with transaction.atomic():
         region_pks = _vocabulary(RegionTag, REGIONS)
+        _region_tree(REGION_PARENTS)
         topic_pks = _vocabulary(TopicTag, TOPICS)
         author_pks = _authors(rng, author_pool)
         slugs = TakenSlugs(Article.objects.values_list("slug", flat=True))

@@ -32,6 +32,10 @@ AUTHORS = [
 ]
 
 REGIONS = {
+    "World": "News from around the world.",
+    "Europe": "Europe, from Westminster's point of view.",
+    "Middle East": "The Middle East and its neighbours.",
+    "North America": "The United States and Canada.",
     "London": "News from across the capital.",
     "Westminster": "Parliament, the council and the streets around them.",
     "Pimlico": "Our home patch between Victoria and the river.",
@@ -41,6 +45,21 @@ REGIONS = {
     "Russia": "Russia and its neighbours.",
     "Israel": "Israel and the region.",
     "Syria": "Syria and its neighbours.",
+}
+# Where each region lies: World › Europe › United Kingdom › London › Westminster › Pimlico.
+REGION_PARENTS = {
+    "Europe": "World",
+    "Middle East": "World",
+    "North America": "World",
+    "United Kingdom": "Europe",
+    "London": "United Kingdom",
+    "Westminster": "London",
+    "Pimlico": "Westminster",
+    "Turkey": "Europe",
+    "Russia": "Europe",
+    "United States": "North America",
+    "Israel": "Middle East",
+    "Syria": "Middle East",
 }
 
 TOPICS = {

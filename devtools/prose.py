@@ -11,6 +11,13 @@ REGIONS = [
     "Lambeth", "Southwark", "Camden", "United Kingdom", "Europe", "United States", "Turkey",
     "Russia", "Ukraine", "Israel", "Syria", "China",
 ]  # fmt: skip
+# Where the archive's regions lie (the rest are top-level).
+REGION_PARENTS = {
+    "Westminster": "London", "Pimlico": "Westminster", "Victoria": "Westminster", "Belgravia": "Westminster",
+    "Soho": "Westminster", "Mayfair": "Westminster", "Chelsea": "London", "Lambeth": "London",
+    "Southwark": "London", "Camden": "London", "London": "United Kingdom", "United Kingdom": "Europe",
+    "Ukraine": "Europe", "Russia": "Europe", "Turkey": "Europe",
+}  # fmt: skip
 TOPICS = [
     "Politics", "City life", "Culture", "Business", "Transport", "Housing", "Education", "Health",
     "Crime", "Environment", "Technology", "Sport", "Food and drink", "Planning", "Diplomacy",

@@ -14,6 +14,9 @@ from pathlib import Path
 import dj_database_url
 from csp.constants import NONCE, NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
+from js_asset import static_lazy
+
+from articles.embeds import FRAME_ORIGINS as EMBED_FRAME_ORIGINS
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -70,17 +73,25 @@ INSTALLED_APPS = [
     "pagecache",
     "reader",
     "devtools",
+    "ops",
+    "newsletter",
+    "api",
 ]
 
 MIDDLEWARE = [
+    # First: a cached page is served with the headers every middleware below gave it when it was
+    # rendered (security headers and the Content-Security-Policy included), at no further cost.
+    "pagecache.middleware.PageCacheMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    # Absolute URLs on the request's host when SITE_URL is unset (development).
+    "reader.links.RequestOriginMiddleware",
     "csp.middleware.CSPMiddleware",
     "articles.middleware.FormMediaNonceMiddleware",
     # Turns a lost database connection raised in a view into the 503 page (see reader.views).
     "reader.middleware.DatabaseUnavailableMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    # Before sessions and auth, so a cached page costs no session lookup.
-    "pagecache.middleware.PageCacheMiddleware",
+    # An imported story's old address (a would-be 404, or "/?p=123") answers 301 to it while it is live.
+    "reader.old_addresses.OldAddressMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -180,6 +191,8 @@ PAGE_CACHE_GENERATION_ALIAS = "page_generation"
 PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "600"))
 PAGE_CACHE_MAX_AGE = int(os.environ.get("PAGE_CACHE_MAX_AGE", "60"))
 PAGE_CACHE_SKIP_PREFIXES = ["/admin/", "/preview/", "/bench/"]
+# Files the page cache neither stores nor marks: static files and uploads have their own headers.
+PAGE_CACHE_PASS_PREFIXES = ["/static/", "/media/"]
 # No stampede: while one worker renders a page a change invalidated, the others serve the previous
 # copy for up to PAGE_CACHE_STALE_SECONDS if the change only added to it (a new story on a list),
 # and otherwise wait up to PAGE_CACHE_WAIT_SECONDS for the new copy before rendering it themselves.
@@ -200,7 +213,7 @@ PAGE_CACHE_PURGERS = [
 # code below, taken once per process.
 PAGE_CACHE_RELEASE = os.environ.get("RELEASE", "")
 PAGE_CACHE_CODE_PATHS = [
-    *(BASE_DIR / app for app in ("newsroom", "articles", "pagecache", "reader", "devtools", "templates")),
+    *(BASE_DIR / app for app in ("newsroom", "articles", "pagecache", "reader", "devtools", "newsletter", "templates")),
     BASE_DIR / "requirements.txt",
 ]
 
@@ -241,6 +254,18 @@ STORAGES = {
     },
 }
 
+# The article body's pictures and embeds, an extension module of the prose editor (static/articles/prose_media.js).
+# What the body may hold is decided by our own sanitiser (articles/sanitizer.py), not by these entries.
+DJANGO_PROSE_EDITOR_EXTENSIONS = [
+    {
+        "js": [static_lazy("articles/prose_media.js")],
+        "extensions": {
+            "LibraryImage": "articles.sanitizer.allow_body_figures",
+            "Embed": "articles.sanitizer.allow_body_figures",
+        },
+    }
+]
+
 # Uploads: refuse anything larger before it reaches the image checks.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 12 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
@@ -252,7 +277,9 @@ TAGGIT_CASE_INSENSITIVE = True
 # The outlet this installation serves; another outlet changes these.
 SITE_NAME = os.environ.get("SITE_NAME", "The WP Times")
 SITE_TAGLINE = os.environ.get("SITE_TAGLINE", "24/7 news for Westminster and Pimlico, London and the world")
-SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+# The public address (https://host, no path): canonical links, og:url, JSON-LD, feeds, sitemaps and robots.txt.
+# Mandatory in production (and checked by `ops.checks`); in development, when unset, the request's own host.
+SITE_URL = required_in_production("SITE_URL", "").strip().rstrip("/")
 SITE_LANGUAGE = os.environ.get("SITE_LANGUAGE", "en")
 
 # Email: the desk's notifications (articles/notifications.py). Printed to the console in development;
@@ -272,6 +299,15 @@ if EMAIL_BACKEND == "django.core.mail.backends.smtp.EmailBackend":
     EMAIL_TIMEOUT = int(os.environ.get("EMAIL_TIMEOUT", "10"))
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", f"{SITE_NAME} desk <desk@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+
+# The daily newsletter (newsletter/): who it comes from, how long a confirmation link works, and how many
+# sign-ups one client address (IPv6 by /64) and one mailbox may make (django-ratelimit, "count/period"; the
+# counts live in the default cache, so they are shared by all workers with REDIS_URL, per worker without).
+NEWSLETTER_FROM_EMAIL = os.environ.get("NEWSLETTER_FROM_EMAIL", f"{SITE_NAME} <newsletter@localhost>")
+NEWSLETTER_LIST_DOMAIN = os.environ.get("NEWSLETTER_LIST_DOMAIN", "localhost")
+NEWSLETTER_CONFIRM_HOURS = int(os.environ.get("NEWSLETTER_CONFIRM_HOURS", "48"))
+NEWSLETTER_SIGNUP_RATE = os.environ.get("NEWSLETTER_SIGNUP_RATE", "10/h")
+NEWSLETTER_MAILBOX_RATE = os.environ.get("NEWSLETTER_MAILBOX_RATE", "3/h")
 
 
 def env_sections(name, default):
@@ -330,7 +366,8 @@ CONTENT_SECURITY_POLICY = {
         "connect-src": [SELF],
         "media-src": [SELF],
         "object-src": [NONE],
-        "frame-src": [NONE],
+        # Only the embed providers' frames (articles/embeds.py), loaded when a reader presses an embed's button.
+        "frame-src": list(EMBED_FRAME_ORIGINS),
         "base-uri": [NONE],
         "form-action": [SELF],
         "frame-ancestors": [NONE],
@@ -351,9 +388,15 @@ AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "lockout.html"
 AXES_HTTP_RESPONSE_CODE = 429
 if env_bool("BEHIND_TLS_PROXY", default=False):
-    # The proxy's X-Forwarded-For gives the client's address.
-    AXES_IPWARE_PROXY_COUNT = int(os.environ.get("PROXY_COUNT", "1"))
+    # The client's address comes from X-Forwarded-For (django-ipware, as django-axes documents it), read for
+    # exactly PROXY_COUNT proxies in front of the app (default 1): each adds the address it was reached from,
+    # and the last one is REMOTE_ADDR, so the header holds the client and PROXY_COUNT - 1 proxies. A header
+    # with any other number of entries (one a client forged) is not trusted: the address is then the
+    # proxy's, so a forger can never pose as someone else or lock an editor out from everywhere.
+    AXES_IPWARE_PROXY_COUNT = max(int(os.environ.get("PROXY_COUNT", "1")) - 1, 0)
+    AXES_IPWARE_PROXY_ORDER = "left-most"
     AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
+    IPWARE_STRICT = True
 
 LOGGING = {
     "version": 1,

@@ -5,6 +5,7 @@ from django.contrib.sitemaps import views as sitemap_views
 from django.urls import include, path
 
 from reader.sitemaps import NEWS_SITEMAPS, SITEMAPS, sitemap_index
+from reader.site_files import favicon, manifest
 from reader.views import robots_txt
 
 admin.site.site_header = f"{settings.SITE_NAME} newsroom"
@@ -14,6 +15,8 @@ admin.site.index_title = "Editorial desk"
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("robots.txt", robots_txt, name="robots_txt"),
+    path("favicon.ico", favicon, name="favicon"),
+    path("manifest.webmanifest", manifest, name="manifest"),
     path("sitemap.xml", sitemap_index, name="sitemap"),
     path(
         "sitemap-news.xml",
@@ -22,6 +25,8 @@ urlpatterns = [
         name="sitemap_news",
     ),
     path("sitemap-<section>.xml", sitemap_views.sitemap, {"sitemaps": SITEMAPS}, name="sitemap_section"),
+    path("newsletter/", include("newsletter.urls")),
+    path("api/v1/", include("api.urls")),
     path("", include("reader.urls")),
 ]
 

@@ -50,7 +50,12 @@ def is_anonymous_request(request):
 
 
 def is_skipped_path(path):
-    return any(path.startswith(prefix) for prefix in settings.PAGE_CACHE_SKIP_PREFIXES)
+    return path.startswith(tuple(settings.PAGE_CACHE_SKIP_PREFIXES))
+
+
+def is_passed_path(path):
+    """Static files and uploads: neither stored nor marked private (they carry their own headers)."""
+    return path.startswith(tuple(getattr(settings, "PAGE_CACHE_PASS_PREFIXES", ())))
 
 
 def cache_control_directives(response):
@@ -81,7 +86,7 @@ class PageCacheMiddleware:
             return self.serve(request)
 
     def serve(self, request):
-        if not settings.PAGE_CACHE:
+        if not settings.PAGE_CACHE or is_passed_path(request.path):
             return self.get_response(request)
         if is_skipped_path(request.path) or not is_anonymous_request(request):
             return self.private(self.get_response(request))

@@ -77,6 +77,8 @@ def cache_state(now):
     for store in (page_store(), generation_store()):
         stored = store.get(key)
         if stored is not None and (stored["next"] is None or stored["next"] > now) and stored["epoch"] == epoch:
+            if store is not page_store():
+                page_store().set(key, stored, timeout=settings.PAGE_CACHE_SECONDS)
             return epoch, stored["next"]
     # `stored` is now the shared copy.
     if stored is not None and (stored["next"] is None or stored["next"] > now):

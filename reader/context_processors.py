@@ -1,6 +1,6 @@
 from django.conf import settings
 
-from .links import site_links
+from .links import site_links, site_url
 
 
 def site(request):
@@ -8,7 +8,7 @@ def site(request):
     return {
         "SITE_NAME": settings.SITE_NAME,
         "SITE_TAGLINE": settings.SITE_TAGLINE,
-        "SITE_URL": settings.SITE_URL,
+        "SITE_URL": site_url(),
         "SITE_LANGUAGE": settings.SITE_LANGUAGE,
         "SITE_LINKS": site_links(),
     }

@@ -12,6 +12,7 @@ from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
 from django.utils.html import escape
 
 from . import readmodel, selectors
+from .body import render_body
 from .links import absolute
 
 FEED_SIZE = 30
@@ -63,12 +64,18 @@ class LatestArticlesFeed(Feed):
     def title(self, obj=None):
         return settings.SITE_NAME
 
-    def description(self, obj=None):
+    def channel_text(self, obj=None):
+        """What the feed is, in plain text: the channel's description (RSS) and subtitle (Atom)."""
         return settings.SITE_TAGLINE
 
+    def description(self, obj=None):
+        # Readers treat an RSS description as HTML, the channel's as the items': escape the plain text
+        # (a section's description or an author's bio is written by an admin and may hold "<").
+        return escape(self.channel_text(obj))
+
     def subtitle(self, obj=None):
-        # Atom's subtitle is RSS's description, whatever a subclass describes.
-        return self.description(obj)
+        # Atom's subtitle is plain text (no type attribute): the feed writer's own escaping is the only one needed.
+        return self.channel_text(obj)
 
     def link(self, obj=None):
         return absolute(reverse("reader:home"))
@@ -109,7 +116,8 @@ class LatestArticlesFeed(Feed):
         return [tag.name for tag in item.shown_regions] + [tag.name for tag in item.shown_topics]
 
     def item_extra_kwargs(self, item):
-        return {"content": item.body}
+        # Pictures as plain images and embeds as links: feed readers run no script and load no frames.
+        return {"content": render_body(item.body, item.body_media, absolute=absolute, for_feed=True)}
 
 
 class LatestArticlesAtomFeed(LatestArticlesFeed):
@@ -139,7 +147,7 @@ class SectionFeed(ScopedFeed):
             raise Http404("No such section.")
         return tag
 
-    def description(self, obj=None):
+    def channel_text(self, obj=None):
         return obj.description or f"The latest {obj.name} stories from {settings.SITE_NAME}."
 
     def articles(self, obj):
@@ -175,7 +183,7 @@ class AuthorFeed(ScopedFeed):
             raise Http404("No such author.")
         return author
 
-    def description(self, obj=None):
+    def channel_text(self, obj=None):
         return obj.bio or f"The latest stories by {obj.name} for {settings.SITE_NAME}."
 
     def articles(self, obj):

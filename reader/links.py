@@ -1,5 +1,6 @@
 """Addresses every reader page uses: absolute URLs on SITE_URL, and the links in every page's frame."""
 
+import contextvars
 import functools
 
 from django.conf import settings
@@ -9,14 +10,43 @@ from django.urls import get_script_prefix, get_urlconf, reverse
 SITE_LINK_NAMES = ("home", "search", "feed", "feed_atom", "regions", "topics")
 
 
+# The scheme and host of the request being answered, for absolute URLs when SITE_URL is not set.
+_request_origin = contextvars.ContextVar("request_origin", default="")
+
+
+def site_url():
+    """The outlet's public address without a trailing slash.
+
+    SITE_URL (mandatory in production); in development, when it is not set, the
+    scheme and host of the request being answered, so links work on any port.
+    """
+    return settings.SITE_URL or _request_origin.get() or "http://localhost"
+
+
 def absolute(path):
-    """path on the outlet's public address (SITE_URL), as canonical links, feeds and sitemaps give it.
+    """path on the outlet's public address (`site_url()`), as canonical links, feeds and sitemaps give it.
 
     Full URLs and empty values pass through.
     """
     if not path or path.startswith(("http://", "https://")):
         return path
-    return f"{settings.SITE_URL}{path}"
+    return f"{site_url()}{path}"
+
+
+class RequestOriginMiddleware:
+    """Remember the request's scheme and host while it is answered (used only when SITE_URL is unset)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if settings.SITE_URL:
+            return self.get_response(request)
+        token = _request_origin.set(f"{request.scheme}://{request.get_host()}")
+        try:
+            return self.get_response(request)
+        finally:
+            _request_origin.reset(token)
 
 
 def site_links():

@@ -58,7 +58,7 @@ def shared_preview(request, token):
     article = link.article
     if Article.objects.live().filter(pk=article.pk).exists():
         return redirect(article.get_absolute_url())
-    if link.revoked_at is not None:
+    if link.revoked_at is not None or link.story_withdrawn:
         return _unavailable(request, "This preview link was withdrawn by the newsroom.", 410)
     if not link.is_usable():
         return _unavailable(request, "This preview link has expired. Ask the newsroom for a new one.", 410)

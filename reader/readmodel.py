@@ -8,12 +8,15 @@ passes (see `pagecache.generation`), so none is ever staler than a cached page.
 
 from typing import NamedTuple
 
+from django.utils import timezone
+
 from articles import search
 from articles.models import PromoFooter
 from pagecache.memo import remember, remember_many
 
-from . import fragments, selectors
-from .shown import LISTING_ALL, NAV, article_tag, listing_tag
+from . import fragments, paper, selectors
+from .links import site_url
+from .shown import BREAKING, LISTING_ALL, MOST_READ, NAV, SITE_PAGES, article_tag, listing_tag
 
 
 class Listing(NamedTuple):
@@ -77,6 +80,16 @@ def public_tag(vocabulary: str, slug: str):
     )
 
 
+def region_family(pk: int) -> dict:
+    """The regions a public region lies in and its public regions (see `selectors.region_family`).
+
+    Moving a region announces a change to everything; a region inside this one gaining its first
+    live story, or losing its last, touches this region's list too (stories are listed under every
+    region above theirs).
+    """
+    return remember("region-family", (pk,), lambda: selectors.region_family(pk), tags=lambda _f: {listing_tag("region", pk)})
+
+
 def public_author(slug: str):
     return remember(
         "public-author",
@@ -133,8 +146,9 @@ def article_page(slug: str, pk: int, related: tuple) -> dict | None:
         shows = [pk, *(story.pk for story in article.related_articles), *([teaser] if teaser else [])]
         return {**fragments.render_article_page(article), "shows": shows}
 
+    # The page's head holds absolute URLs: on the request's host when SITE_URL is unset (development).
     return remember(
-        "article-page", (slug, pk, related), render, tags=lambda page: article_tags(page["shows"] if page else [pk])
+        "article-page", (slug, pk, related, site_url()), render, tags=lambda page: article_tags(page["shows"] if page else [pk])
     )
 
 
@@ -167,3 +181,33 @@ def feed_document(feed_name: str, slug: str | None, write):
 def sitemap_index(write) -> str:
     """The sitemap index, written by write() once per content generation."""
     return remember("sitemap-index", (), write, tags=lambda _xml: {LISTING_ALL})
+
+
+# The furniture every page shows (see `reader.paper` for when each changes).
+
+
+def breaking_banner() -> dict | None:
+    return remember(
+        "breaking-banner",
+        (),
+        lambda: paper.breaking_banner(timezone.now()),
+        tags=lambda banner: {BREAKING, *([article_tag(banner["pk"])] if banner else [])},
+    )
+
+
+def site_pages() -> list:
+    return remember("site-pages", (), paper.site_pages, tags=lambda _pages: {SITE_PAGES})
+
+
+def site_page(kind: str):
+    return remember("site-page", (kind,), lambda: paper.site_page(kind), tags=lambda _page: {SITE_PAGES})
+
+
+def most_read() -> list:
+    """The most-read list of the last whole day of hours; it turns over on the hour (`reader.paper`)."""
+    return remember(
+        "most-read",
+        (),
+        lambda: paper.most_read(timezone.now()),
+        tags=lambda items: {MOST_READ, *article_tags(pk for pk, _headline, _url in items)},
+    )

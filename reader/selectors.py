@@ -9,10 +9,13 @@ thing is None, and the view decides.
 """
 
 from django.conf import settings
-from django.db.models import Count, Exists, Max, OuterRef, Q, Value
+from django.db import connection
+from django.db.models import Count, Exists, F, OuterRef, Value
 from django.urls import reverse
+from django.utils import timezone
 
 from articles.models import Article, Author, ListingEntry, RegionTag, TaggedRegion, TaggedTopic, TopicTag
+from articles.validators import MAX_TAGS_PER_ARTICLE
 
 VOCABULARIES = {
     "region": (RegionTag, TaggedRegion),
@@ -29,6 +32,11 @@ HOME_SECTION_LIMIT = 4
 def live_articles():
     """Live articles; bylines, regions and topics come with each row (`Article.listing_labels`)."""
     return Article.objects.live()
+
+
+def is_taken_down(slug):
+    """Whether the story at this address was taken down for good (its page answers 410 Gone, not 404)."""
+    return Article.objects.filter(slug=slug, status=Article.Status.TAKEN_DOWN).exists()
 
 
 def listing_entries(kind, pk=None, *, at=None):
@@ -81,6 +89,45 @@ def public_tags(vocabulary):
     for tag in tags:
         tag.article_count = counts[tag.pk]
     return tags
+
+
+def region_tree(regions):
+    """[(region, [(child, [...]), ...]), ...]: public regions (from `public_tags`) nested by parent, each level by name.
+
+    A region is public while it or a region inside it has a live story, so every public region's
+    parent is public too; one whose parent is not (never, unless the tree moved mid-read) is shown at the top.
+    """
+    by_pk = {region.pk: region for region in regions}
+    children = {}
+    for region in regions:
+        parent = region.parent_id if region.parent_id in by_pk else None
+        children.setdefault(parent, []).append(region)
+
+    def nodes(parent):
+        return [(region, nodes(region.pk)) for region in children.get(parent, [])]
+
+    return nodes(None)
+
+
+def region_family(pk):
+    """{"ancestors": regions it lies in, outermost first, "children": its public regions by name}, in one query."""
+    ancestors = (
+        RegionTag.objects.filter(descendant_links__region_id=pk, descendant_links__depth__gt=0)
+        .annotate(place=F("descendant_links__depth"))
+        .order_by()
+        .values_list("place", "pk", "slug", "name")
+    )
+    children = (
+        RegionTag.objects.filter(_carries_live_articles("region"), parent_id=pk)
+        .annotate(place=Value(0))
+        .order_by()
+        .values_list("place", "pk", "slug", "name")
+    )
+    rows = list(ancestors.union(children, all=True))
+    family = {"ancestors": [], "children": []}
+    for place, region_pk, slug, name in sorted(rows, key=lambda row: (-row[0], row[3].lower())):
+        family["ancestors" if place else "children"].append(RegionTag(pk=region_pk, slug=slug, name=name))
+    return family
 
 
 def public_tag_list(vocabulary):
@@ -172,32 +219,44 @@ def related_ids(article_pk, region_ids, topic_ids, limit):
     Counting shared tags over every article of a big region would read tens
     of thousands of rows; the newest RELATED_CANDIDATES of each tag come off
     the listing index like the first page of a section, and only those are ranked.
+
+    One statement, written out rather than built with the ORM: composing and
+    compiling the union of one index walk per tag cost six times what the
+    database then spent running it, on every article page rendered cold.
     """
-    if not region_ids and not topic_ids:
+    # A story carries at most MAX_TAGS_PER_ARTICLE of each; one saved before that cap (or written around it) is
+    # ranked on its first ones, so the UNION stays within the database's limit on compound SELECTs.
+    region_ids, topic_ids = list(region_ids)[:MAX_TAGS_PER_ARTICLE], list(topic_ids)[:MAX_TAGS_PER_ARTICLE]
+    lists = [("region", pk) for pk in region_ids] + [("topic", pk) for pk in topic_ids]
+    if not lists:
         return []
-    newest_of_each_tag = [
-        ListingEntry.objects.filter(
-            pk__in=listing_entries(kind, tag_id).newest_first().values("pk")[:RELATED_CANDIDATES]
-        )
-        .order_by()
-        .values_list("article_id", flat=True)
-        for kind, tag_ids in (("region", region_ids), ("topic", topic_ids))
-        for tag_id in tag_ids
-    ]
-    candidates = newest_of_each_tag[0].union(*newest_of_each_tag[1:], all=True)
-    # One read: the candidates (a UNION of index walks) ranked by their entries, which the
-    # (article, list) index finds.
-    shared = (
-        ListingEntry.objects.filter(article_id__in=candidates)
-        .exclude(article_id=article_pk)
-        .values("article_id")
-        .annotate(
-            shared_tags=Count("pk", filter=Q(kind="region", key__in=region_ids) | Q(kind="topic", key__in=topic_ids)),
-            public_at=Max("public_at"),
-        )
-        .order_by("-shared_tags", "-public_at", "-article_id")
+    table = connection.ops.quote_name(ListingEntry._meta.db_table)
+    now = connection.ops.adapt_datetimefield_value(timezone.now())
+    # Each walk is wrapped in a derived table: both databases then accept its ORDER BY and LIMIT in a UNION.
+    walk = (
+        f"SELECT article_id FROM (SELECT article_id FROM {table} WHERE kind = %s AND \"key\" = %s AND public_at <= %s"
+        " ORDER BY public_at DESC, article_id DESC LIMIT %s) newest"
     )
-    return [row["article_id"] for row in shared[:limit]]
+    candidates = " UNION ALL ".join([walk] * len(lists))
+    shared = " OR ".join(
+        f"(kind = %s AND \"key\" IN ({', '.join(['%s'] * len(ids))}))"
+        for kind, ids in (("region", region_ids), ("topic", topic_ids))
+        if ids
+    )
+    sql = (
+        f"SELECT article_id, SUM(CASE WHEN {shared} THEN 1 ELSE 0 END) AS shared_tags, MAX(public_at) AS latest"
+        f" FROM {table} WHERE article_id IN ({candidates}) AND article_id <> %s"
+        " GROUP BY article_id ORDER BY shared_tags DESC, latest DESC, article_id DESC LIMIT %s"
+    )
+    params = [
+        *[value for kind, ids in (("region", region_ids), ("topic", topic_ids)) if ids for value in (kind, *ids)],
+        *[value for kind, pk in lists for value in (kind, pk, now, RELATED_CANDIDATES)],
+        article_pk,
+        limit,
+    ]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return [row[0] for row in cursor.fetchall()]
 
 
 def _configured_tags(sections):

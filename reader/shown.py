@@ -2,6 +2,11 @@
 
 LISTING_ALL = "listing:all"
 NAV = "nav"
+# Site-wide furniture (see `reader.paper`): the breaking-news banner, the links to the outlet's own pages,
+# and the most-read list (which turns over on the hour).
+BREAKING = "breaking"
+SITE_PAGES = "site-pages"
+MOST_READ = "most-read"
 
 
 def article_tag(pk):

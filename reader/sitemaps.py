@@ -7,7 +7,6 @@ request came in on.
 from datetime import timedelta
 from urllib.parse import urlsplit
 
-from django.conf import settings
 from django.contrib.sitemaps import Sitemap
 from django.contrib.sitemaps.views import SitemapIndexItem, x_robots_tag
 from django.http import HttpResponse
@@ -18,7 +17,7 @@ from django.utils import timezone
 from articles.models import LIVE, Article
 
 from . import readmodel, selectors
-from .links import absolute
+from .links import absolute, site_url
 
 NEWS_WINDOW = timedelta(hours=48)
 NEWS_LIMIT = 1000  # Google News reads at most this many entries
@@ -29,7 +28,7 @@ RECENT_EDITS = 100
 
 class SiteUrlSitemap(Sitemap):
     def get_urls(self, page=1, site=None, protocol=None):
-        parts = urlsplit(settings.SITE_URL)
+        parts = urlsplit(site_url())
         return self._urls(page, parts.scheme, parts.netloc)
 
 

@@ -1,6 +1,8 @@
-from django.urls import path
+from django.urls import path, register_converter
 
-from . import feeds, preview, views
+from . import feeds, paper_views, preview, views
+
+register_converter(paper_views.SitePageKindConverter, "site_page")
 
 app_name = "reader"
 
@@ -23,4 +25,6 @@ urlpatterns = [
     path("author/<slug:slug>/feed/atom/", feeds.written_once(feeds.AuthorAtomFeed()), name="author_feed_atom"),
     path("preview/<str:token>/", preview.shared_preview, name="preview"),
     path("preview/article/<int:pk>/", preview.staff_preview, name="staff_preview"),
+    path("read/<int:pk>/", paper_views.count_article_read, name="count_read"),
+    path("<site_page:kind>/", paper_views.SitePageView.as_view(), name="page"),
 ]

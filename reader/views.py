@@ -1,9 +1,12 @@
+import logging
+import sqlite3
 import sys
 
 from django.conf import settings
 from django.core.paginator import InvalidPage, Paginator
-from django.db import InterfaceError, OperationalError
+from django.db import InterfaceError, OperationalError, connection
 from django.http import Http404, HttpResponse
+from django.shortcuts import render
 from django.template import loader
 from django.urls import reverse
 from django.utils.cache import patch_cache_control
@@ -14,8 +17,10 @@ from django.views.generic import TemplateView
 from articles.search import MAX_QUERY_LENGTH, clean_query
 from pagecache.paginator import LazyPages
 
-from . import readmodel
+from . import readmodel, selectors
 from .links import absolute, site_links
+
+logger = logging.getLogger(__name__)
 
 PAGE_SIZE = 20
 
@@ -92,6 +97,14 @@ class ArticleDetailView(TemplateView):
 
     template_name = "reader/article_detail.html"
 
+    def get(self, request, *args, **kwargs):
+        try:
+            return super().get(request, *args, **kwargs)
+        except Http404:
+            if selectors.is_taken_down(kwargs["slug"]):
+                return gone(request)
+            raise
+
     def get_context_data(self, **kwargs):
         slug = self.kwargs["slug"]
         plan = readmodel.article_plan(slug)
@@ -99,6 +112,13 @@ class ArticleDetailView(TemplateView):
         if page is None:
             raise Http404("No such article.")
         return super().get_context_data(page=page, **kwargs)
+
+
+def gone(request):
+    """410 Gone for a story taken down: search engines drop it for good (never stored by the page cache)."""
+    response = render(request, "reader/gone.html", {"noindex": True}, status=410)
+    response["X-Robots-Tag"] = "noindex"
+    return response
 
 
 class SectionView(ListingView):
@@ -121,7 +141,12 @@ class SectionView(ListingView):
 
 
 class RegionView(SectionView):
+    """A region's page: its stories and those of every region inside it, with where it lies and what it holds."""
+
     vocabulary = "region"
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(family=readmodel.region_family(self.tag.pk), **kwargs)
 
 
 class TopicView(SectionView):
@@ -141,7 +166,14 @@ class SectionIndexView(TemplateView):
 
 
 class RegionIndexView(SectionIndexView):
+    """Every public region, as a tree: World › Europe › United Kingdom › London › …"""
+
     vocabulary = "region"
+    template_name = "reader/region_index.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        return {**context, "tree": selectors.region_tree(context["tags"])}
 
 
 class TopicIndexView(SectionIndexView):
@@ -204,8 +236,34 @@ def error_page_context():
 
 
 def is_database_unavailable(error):
-    """A refused, dropped or broken database connection (not a bug in a query)."""
-    return isinstance(error, (OperationalError, InterfaceError))
+    """A refused, dropped or broken database connection (not a bug in a query).
+
+    Both look alike to Django (an `OperationalError`): SQLite raises one for a query it will not run ("too many
+    terms in compound SELECT") as for a file it cannot open. So the connection is asked: one that still answers
+    means the error was the query's, a bug for a 500 page with its traceback logged, not an outage for a 503.
+    """
+    if not isinstance(error, (OperationalError, InterfaceError)):
+        return False
+    unavailable = not _connection_answers(error)
+    if unavailable:
+        logger.warning("Database unavailable; answering 503.", exc_info=error)
+    return unavailable
+
+
+def _connection_answers(error):
+    raw = connection.connection
+    if raw is None:
+        return False  # the connection could not be made
+    if connection.vendor == "sqlite":
+        if "locked" in str(error):
+            return False  # busy, not broken: a retry helps
+        try:
+            raw.execute("SELECT 1")  # on the driver's connection: no transaction state of Django's in the way
+        except sqlite3.Error:
+            return False
+        return True
+    # psycopg marks a connection whose server went away as broken (or closed): nothing else to ask.
+    return not (getattr(raw, "broken", False) or getattr(raw, "closed", False))
 
 
 def database_unavailable(request):

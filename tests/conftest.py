@@ -89,6 +89,23 @@ def outlet_tagline(seed_file):
     return last_line[: last_line.index(":") + 1]
 
 
+NINJS_SCHEMA = SEED_DIR.parent / "ninjs" / "ninjs-schema_3.1.json"
+
+
+@pytest.fixture(scope="session")
+def ninjs_validator():
+    """A validator for the IPTC's ninjs 3.1 JSON schema (with format checks), from the shared folder."""
+    import json
+
+    from jsonschema import Draft202012Validator
+
+    if not NINJS_SCHEMA.exists():
+        pytest.skip(f"the ninjs 3.1 schema was not found at {NINJS_SCHEMA}")
+    schema = json.loads(NINJS_SCHEMA.read_text())
+    Draft202012Validator.check_schema(schema)
+    return Draft202012Validator(schema, format_checker=Draft202012Validator.FORMAT_CHECKER)
+
+
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
     "--no-sandbox",

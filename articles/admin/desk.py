@@ -142,7 +142,11 @@ class ArticleAdmin(StoryListMixin, AutosaveViewsMixin, WorkflowViewsMixin, Versi
         fieldsets = [
             (None, {"fields": ["headline", "slug", "standfirst", self.body_field(request, obj), "loaded_version"]}),
             ("Sections", {"fields": ["regions", "topics"]}),
-            ("Hero image", {"fields": ["hero_image", "hero_stash", "hero_alt", "hero_caption", "hero_credit"]}),
+            (
+                "Hero image",
+                {"fields": ["hero", "hero_image", "hero_stash", "hero_alt", "hero_caption", "hero_credit"]},
+            ),
+            ("Planning", {"fields": ["planned_for"]}),
             ("Source and footer", {"fields": ["source_attribution", "promo_footer"]}),
         ]
         if obj is not None:
@@ -166,7 +170,7 @@ class ArticleAdmin(StoryListMixin, AutosaveViewsMixin, WorkflowViewsMixin, Versi
         return fieldsets
 
     def get_prepopulated_fields(self, request, obj=None):
-        return {} if obj and obj.first_published_at else {"slug": ["headline"]}
+        return {} if obj and obj.address_is_fixed else {"slug": ["headline"]}
 
     def get_changeform_initial_data(self, request):
         initial = super().get_changeform_initial_data(request)

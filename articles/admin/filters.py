@@ -24,6 +24,7 @@ BADGE_LABELS = {
     "scheduled": "Scheduled",
     "live": "Live",
     "unpublished": "Unpublished",
+    "taken_down": "Taken down",
 }
 
 

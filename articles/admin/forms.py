@@ -15,9 +15,11 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.crypto import get_random_string
 
-from .. import diffs, services, slugs
+from .. import diffs, image_library, services, slugs, validators
 from ..exceptions import EditConflictError
+from ..images import ACCEPT_ATTRIBUTE
 from ..models import Article, Correction, RegionTag, TopicTag
+from .library import hero_chooser
 
 NO_CORRECTION = "none"
 CORRECTION_CHOICES = [("", "— choose —"), (NO_CORRECTION, "No note: a typo or style fix"), *Correction.Kind.choices]
@@ -76,6 +78,7 @@ class ArticleAdminForm(forms.ModelForm):
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text="Shown at the foot of the article with today's date.",
+        validators=[validators.refuse_control_characters],
     )
 
     class Meta:
@@ -89,6 +92,24 @@ class ArticleAdminForm(forms.ModelForm):
         if "slug" in self.fields:
             # Left empty, the model makes the slug from the headline.
             self.fields["slug"].required = False
+        if "hero" in self.fields:
+            self.fields["hero"].widget = hero_chooser(admin.site)
+        if "hero_image" in self.fields:
+            # A new upload joins the library and becomes the hero; removing the hero is done in the chooser above.
+            self.fields["hero_image"].widget = forms.FileInput(attrs={"accept": ACCEPT_ATTRIBUTE})
+            self.fields["hero_image"].label = "or upload a new hero image"
+
+    def clean_regions(self):
+        return self._capped("regions", "regions")
+
+    def clean_topics(self):
+        return self._capped("topics", "topics")
+
+    def _capped(self, name, what):
+        chosen = self.cleaned_data.get(name)
+        if chosen is not None and (problem := validators.tag_count_problem(len(chosen), what=what)):
+            raise forms.ValidationError(problem, code="too_many_tags")
+        return chosen
 
     def has_changed_body(self):
         """Whether the body really changed: the editor re-serialises paragraph breaks of text it never touched."""
@@ -100,7 +121,7 @@ class ArticleAdminForm(forms.ModelForm):
         """A slug another story already uses gets a numeric suffix (that story is never named or shown)."""
         slug = self.cleaned_data.get("slug", "")
         article = self.instance
-        if not slug or (article.pk and article.first_published_at):
+        if not slug or (article.pk and article.address_is_fixed):
             return slug  # A published story's address is checked by the model: it cannot change.
         return slugs.free_slug(Article, slug, exclude_pk=article.pk)
 
@@ -108,6 +129,8 @@ class ArticleAdminForm(forms.ModelForm):
         """A file chosen before the form last came back with errors is used when no other file is chosen."""
         image = self.cleaned_data.get("hero_image")
         token = self.data.get(self.add_prefix("hero_stash")) if self.is_bound else None
+        if isinstance(image, UploadedFile):
+            image_library.check_hero_upload(image)
         if image is False or isinstance(image, UploadedFile) or not token:
             return image
         stashed = stashed_file(token)
@@ -115,6 +138,12 @@ class ArticleAdminForm(forms.ModelForm):
             return image
         self.stash_token = token
         return stashed
+
+    def clean_hero(self):
+        """A hero narrower than the smallest rendition would be blown up on every screen: refused."""
+        hero = self.cleaned_data.get("hero")
+        image_library.check_hero(hero)
+        return hero
 
     def full_clean(self):
         self.stash_token = None
@@ -176,7 +205,8 @@ def parse_local_datetime(value):
 class LocalDateTimeField(forms.Field):
     """A time in the newsroom's time zone (`TIME_ZONE`): DD/MM/YYYY HH:MM, or YYYY-MM-DDTHH:MM as a picker sends it."""
 
-    def __init__(self, **kwargs):
+    def __init__(self, *, what="time", **kwargs):
+        self.what = what
         super().__init__(required=False, **kwargs)
 
     def to_python(self, value):
@@ -189,6 +219,9 @@ class LocalDateTimeField(forms.Field):
             raise forms.ValidationError(
                 f"“{value}” is not a date and time; write it day first, DD/MM/YYYY HH:MM ({settings.TIME_ZONE} time)."
             ) from error
+        # The window is checked before any time-zone arithmetic, which overflows at the calendar's edges.
+        if problem := validators.datetime_problem(parsed, what=self.what):
+            raise forms.ValidationError(problem, code="out_of_range")
         try:
             return timezone.make_aware(parsed) if timezone.is_naive(parsed) else parsed
         except (OverflowError, ValueError) as error:
@@ -207,9 +240,9 @@ class TransitionForm(forms.Form):
     stories and out of the news sitemap) or publish it now.
     """
 
-    comment = forms.CharField(required=False, strip=False)
-    publish_at = LocalDateTimeField()
-    embargo_ends_at = LocalDateTimeField()
+    comment = forms.CharField(required=False, strip=False, validators=[validators.refuse_control_characters])
+    publish_at = LocalDateTimeField(what="publish time")
+    embargo_ends_at = LocalDateTimeField(what="embargo end")
     when_past = forms.ChoiceField(
         required=False, choices=[("", "—"), (BACKDATE, "Backdate to that time"), (PUBLISH_NOW, "Publish now instead")]
     )
@@ -236,7 +269,7 @@ class CorrectionForm(forms.Form):
     """A public note added from the desk; the service checks the kind and the text."""
 
     kind = forms.CharField(required=False)
-    text = forms.CharField(required=False, strip=False)
+    text = forms.CharField(required=False, strip=False, validators=[validators.refuse_control_characters])
 
 
 class SuggestForm(forms.Form):
@@ -261,6 +294,7 @@ class RestoreForm(forms.Form):
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text="Shown at the foot of the story with today's date.",
+        validators=[validators.refuse_control_characters],
     )
 
     def __init__(self, *args, needs_correction=False, **kwargs):

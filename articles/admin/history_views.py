@@ -190,7 +190,7 @@ class HistoryViewsMixin:
             version=version,
             form=form,
             changes=versions.changes(snapshots[current.pk] if current else None, snapshots[version.pk]),
-            keeps_slug=bool(article.first_published_at) and fields.get("slug") != article.slug,
+            keeps_slug=article.address_is_fixed and fields.get("slug") != article.slug,
             is_live=article.is_live,
             version_url=reverse("admin:articles_article_revision", args=[article.pk, version.pk]),
         )

@@ -14,11 +14,22 @@ class AuthorAdmin(VersionAdmin):
     prepopulated_fields = {"slug": ["name"]}
 
 
-@admin.register(RegionTag, TopicTag)
+@admin.register(TopicTag)
 class TagAdmin(admin.ModelAdmin):
     list_display = ["name", "slug"]
     search_fields = ["name"]
     prepopulated_fields = {"slug": ["name"]}
+
+
+@admin.register(RegionTag)
+class RegionTagAdmin(TagAdmin):
+    """Regions form a tree: each may lie in another (a move that would make a cycle is refused by `clean()`)."""
+
+    list_display = ["name", "parent", "slug"]
+    list_select_related = ["parent"]
+    search_fields = ["name", "parent__name"]
+    autocomplete_fields = ["parent"]
+    fields = ["name", "slug", "parent", "description"]
 
 
 @admin.register(PromoFooter)

@@ -68,6 +68,8 @@ class WorkflowViewsMixin(HistoryViewsMixin):
             workflow.SUBMIT: services.article_submit,
             workflow.REQUEST_CHANGES: services.article_request_changes,
             workflow.UNPUBLISH: services.article_unpublish,
+            workflow.TAKE_DOWN: services.article_take_down,
+            workflow.REINSTATE: services.article_reinstate,
         }.get(transition)
         comment = form.cleaned_data["comment"]
         try:
@@ -142,7 +144,9 @@ class WorkflowViewsMixin(HistoryViewsMixin):
     def correction_view(self, request, pk):
         article = self._article_for(request, pk)
         form = CorrectionForm(request.POST)
-        form.is_valid()  # Both fields are optional strings: the service says what is wrong with them.
+        if not form.is_valid():  # Both fields are optional strings: only unusable characters make it invalid.
+            messages.error(request, f"{first_error(form)} The note was not added.")
+            return self._back(article)
         try:
             services.correction_add(
                 article=article, user=request.user, kind=form.cleaned_data["kind"], text=form.cleaned_data["text"]

@@ -7,18 +7,23 @@ from .drafts import EDIT_LEASE_SECONDS, Autosave, EditLease
 from .editorial import (
     PREVIEW_LINK_HOURS,
     PREVIEW_LINK_SALT,
+    PREVIEWABLE_STATUSES,
     ArticleTransition,
     Correction,
     PreviewLink,
     new_preview_key,
 )
 from .footers import HEADLINE_MAX_LENGTH, PromoFooter, PromoFooterQuerySet
+from .imports import OLD_PATH_MAX_LENGTH, ImportedPost, OldAddress
+from .library import LibraryImage, LibraryImageQuerySet
 from .listings import ListingEntry
 from .live import LIVE, LiveRule
 from .notifications import Notification, NotificationQuerySet
+from .paper import ArticleReads, BreakingNews, StaticPage
 from .people import Author
 from .tags import (
     NormalizingTagManager,
+    RegionAncestry,
     RegionTag,
     TaggedRegion,
     TaggedTopic,
@@ -33,27 +38,37 @@ __all__ = [
     "EDIT_LEASE_SECONDS",
     "HEADLINE_MAX_LENGTH",
     "LIVE",
+    "OLD_PATH_MAX_LENGTH",
+    "PREVIEWABLE_STATUSES",
     "PREVIEW_LINK_HOURS",
     "PREVIEW_LINK_SALT",
     "SLUG_MAX_LENGTH",
     "Article",
     "ArticleQuerySet",
     "ArticleTransition",
+    "ArticleReads",
     "Author",
     "Autosave",
+    "BreakingNews",
     "Byline",
     "Correction",
     "EditLease",
+    "ImportedPost",
+    "LibraryImage",
+    "LibraryImageQuerySet",
     "ListingEntry",
     "LiveRule",
     "NormalizingTagManager",
     "Notification",
     "NotificationQuerySet",
+    "OldAddress",
     "PreviewLink",
     "PromoFooter",
     "PromoFooterQuerySet",
+    "RegionAncestry",
     "RegionTag",
     "SanitizedHTMLField",
+    "StaticPage",
     "TaggedRegion",
     "TaggedTopic",
     "TopicTag",

@@ -17,6 +17,7 @@ from ..sanitizer import sanitize_html
 from ..signals import announce, written_in_bulk
 from ..slugs import unique_slug
 from .footers import HEADLINE_MAX_LENGTH, PromoFooter
+from .library import LibraryImage
 from .live import LIVE
 from .people import Author
 from .tags import NormalizingTagManager, RegionTag, TaggedRegion, TaggedTopic, TopicTag, VocabularyManager
@@ -139,6 +140,8 @@ class Article(models.Model):
         IN_REVIEW = "in_review", "In review"
         PUBLISHED = "published", "Published"
         UNPUBLISHED = "unpublished", "Unpublished"
+        # Withdrawn for good (a legal request): its address answers 410 Gone; only an admin reinstates it.
+        TAKEN_DOWN = "taken_down", "Taken down"
 
     headline = models.CharField(max_length=HEADLINE_MAX_LENGTH)
     slug = models.SlugField(
@@ -168,9 +171,13 @@ class Article(models.Model):
                 "HardBreak": True,
                 "Link": {"protocols": ["http", "https", "mailto"], "enableTarget": True},
                 "History": True,
+                # Pictures from the image library and embeds, stored as references (static/articles/prose_media.js).
+                "LibraryImage": True,
+                "Embed": True,
             }
         },
-        help_text="Cleaned on every save: scripts, styles and unsafe links are removed.",
+        help_text="Cleaned on every save: scripts, styles and unsafe links are removed. Drop or paste a picture to "
+        "add it to the image library and the text; paste a YouTube, X, Instagram, … address to embed it.",
     )
     bylines = models.ManyToManyField(Author, through="Byline", related_name="articles")
     source_attribution = models.CharField(
@@ -195,6 +202,24 @@ class Article(models.Model):
         help_text="Describes the image for readers who cannot see it; required to publish with an image.",
     )
     hero_renditions = models.JSONField(default=dict, blank=True, editable=False)
+    hero = models.ForeignKey(
+        LibraryImage,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="hero_of",
+        verbose_name="hero image from the library",
+        help_text="Pick an image from the library, or upload a new one below (it joins the library).",
+    )
+    # The library images the body shows, resolved on save (`articles.image_library.body_media`): renditions,
+    # caption, credit and alt text by image id, so the page renders its figures without a query of its own.
+    body_media = models.JSONField(default=dict, blank=True, editable=False)
+    images = models.ManyToManyField(LibraryImage, blank=True, related_name="stories", editable=False)
+    planned_for = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="When the desk plans to run this story; shown on the planning calendar. Publishes nothing.",
+    )
     # {"authors": [[name, slug], …], "regions": […], "topics": […]}, in the order pages show them; written by
     # `articles.listings` whenever a byline, tag link or a name changes, so a card needs no query of its own.
     listing_labels = models.JSONField(default=dict, blank=True, editable=False)
@@ -266,6 +291,8 @@ class Article(models.Model):
             ("review_article", "Can send articles in review back with changes requested"),
             ("publish_article", "Can publish, schedule and unpublish articles"),
             ("share_preview", "Can create and revoke shareable preview links"),
+            ("take_down_article", "Can take a story down: its address answers 410 Gone"),
+            ("reinstate_article", "Can reinstate a story that was taken down"),
         ]
 
     def __str__(self):
@@ -310,7 +337,7 @@ class Article(models.Model):
             problem := self.embargo_problem(self.publish_at, self.embargo_ends_at)
         ):
             errors["embargo_ends_at"] = problem
-        if self.pk and self.first_published_at:
+        if self.pk and self.address_is_fixed:
             stored_slug = Article.objects.filter(pk=self.pk).values_list("slug", flat=True).first()
             if stored_slug and self.slug != stored_slug:
                 errors["slug"] = "The address of a published article cannot change: links to it would break."
@@ -326,6 +353,12 @@ class Article(models.Model):
                 "Clear it or choose a later time."
             )
         return None
+
+    @property
+    def address_is_fixed(self):
+        """Whether the slug may no longer change: the story has been published, even if it carries no first
+        publication time (a row imported or loaded as published)."""
+        return self.first_published_at is not None or self.status not in {self.Status.DRAFT, self.Status.IN_REVIEW}
 
     @property
     def is_live(self):

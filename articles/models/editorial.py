@@ -56,6 +56,9 @@ class ArticleTransition(models.Model):
 
 
 PREVIEW_LINK_SALT = "articles.preview-link"
+# The states a shareable link may show a story in: not yet seen by readers, or published (a live story's link
+# leads to its page). A withdrawn story (unpublished, taken down) is shown by none.
+PREVIEWABLE_STATUSES = frozenset({Article.Status.DRAFT, Article.Status.IN_REVIEW, Article.Status.PUBLISHED})
 PREVIEW_LINK_HOURS = 48
 
 
@@ -97,4 +100,11 @@ class PreviewLink(models.Model):
 
     def is_usable(self, at=None):
         at = at or timezone.now()
-        return self.revoked_at is None and self.expires_at > at
+        return self.revoked_at is None and self.expires_at > at and not self.story_withdrawn
+
+    @property
+    def story_withdrawn(self):
+        """The one rule for a link whatever its expiry: once the newsroom withdraws the story (unpublished, taken
+        down, or any state not in `PREVIEWABLE_STATUSES`), no link shows it. The workflow also revokes open links
+        at those steps (`Transition.revokes_previews`); this covers links from before that, and any new state."""
+        return self.article.status not in PREVIEWABLE_STATUSES

@@ -6,6 +6,7 @@ from django import template
 from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
 from django.utils.safestring import mark_safe
+from django.utils.timezone import localtime
 
 from .. import readmodel, selectors
 from ..links import absolute, site_links
@@ -56,13 +57,16 @@ def related_articles(article):
     return {"related": selectors.by_ids(ids)}
 
 
-def hero_image(article):
+def hero_image(article, crop=None):
     """A dict describing the article's hero image for templates, or None.
 
-    Uses the renditions made when the image was saved; an image without them
-    falls back to the original file.
+    Uses the renditions made when the image was saved (crop "card" or "square": that
+    shape, cut around the image's focal point, when it has one); an image without
+    them falls back to the original file.
     """
     renditions = article.hero_renditions or {}
+    if crop and renditions.get(crop):
+        renditions = renditions[crop]
     jpeg = renditions.get("jpeg") or []
     webp = renditions.get("webp") or []
     if jpeg:
@@ -88,14 +92,22 @@ def hero_image(article):
 
 
 @register.filter
+def machine_time(moment):
+    """A `<time datetime>` value: the moment in the site's time zone, to the second (validators refuse microseconds)."""
+    if not moment:
+        return ""
+    return localtime(moment).replace(microsecond=0).isoformat()
+
+
+@register.filter
 def hero_image_info(article):
     return hero_image(article)
 
 
 @register.inclusion_tag("reader/includes/picture.html")
-def hero_picture(article, sizes="100vw", loading="lazy", css_class=""):
+def hero_picture(article, sizes="100vw", loading="lazy", css_class="", crop=None):
     return {
-        "image": hero_image(article),
+        "image": hero_image(article, crop),
         "alt": article.hero_alt,
         "sizes": sizes,
         "loading": loading,

@@ -221,14 +221,14 @@ def test_renditions_are_built_on_save_and_never_upscaled(size, widths, media_roo
     article = make_article(hero_image=hero(size), hero_alt="Lanterns on the river")
     article.refresh_from_db()
     renditions = article.hero_renditions
-    assert set(renditions) == {"width", "height", "webp", "jpeg"}
+    assert set(renditions) == {"width", "height", "webp", "jpeg", "card", "square"}
     assert renditions["width"] == widths[-1]
     assert renditions["height"] == round(size[1] * widths[-1] / size[0])
     for key, fmt in (("webp", "WEBP"), ("jpeg", "JPEG")):
         assert [entry["width"] for entry in renditions[key]] == widths
         for entry in renditions[key]:
             assert set(entry) == {"width", "url"}
-            assert entry["url"].startswith("/media/renditions/heroes/")
+            assert entry["url"].startswith("/media/renditions/library/")
             path = Path(media_root) / entry["url"].removeprefix("/media/")
             with Image.open(path) as image:
                 assert image.format == fmt

@@ -92,6 +92,7 @@ def world():
         reversion.add_to_revision(draft)
     in_review = article_in("in_review", cast, headline="Waiting story zqreview")
     published = article_in("published", cast, headline="Live story zqlive")
+    taken_down = article_in("taken_down", cast, headline="Withdrawn story zqgone")
     trashed = article_in("draft", cast, headline="Binned story zqtrash")
     trash_data = form_data(trashed)
     with reversion.create_revision():
@@ -107,6 +108,7 @@ def world():
         "version": Version.objects.get_for_object(draft).first(),
         "in_review": in_review,
         "published": published,
+        "taken_down": taken_down,
         "trash_version": Version.objects.get_deleted(Article).get(),
         "trash_data": trash_data,
         "link": link,
@@ -311,6 +313,25 @@ ARTICLE_ROWS = [
         refused_as=HIDDEN,
     ),
     Row("unpublish", "POST", transition("published", "unpublish"), EDITORS, ok=302, refused_as=HIDDEN),
+    Row(
+        "take down",
+        "POST",
+        transition("published", "take_down"),
+        EDITORS,
+        lambda w: {"comment": "A court order."},
+        ok=302,
+        refused_as=HIDDEN,
+    ),
+    # Only an admin brings a story that was taken down back.
+    Row(
+        "reinstate",
+        "POST",
+        transition("taken_down", "reinstate"),
+        ADMIN,
+        lambda w: {"comment": "The order was lifted."},
+        ok=302,
+        refused_as=HIDDEN,
+    ),
     # A refused bulk action comes back to the list with a message and nothing done.
     Row(
         "bulk submit",
@@ -415,6 +436,7 @@ COVERED_URL_NAMES = {
 }
 TRANSITION_ROWS = [("draft", "submit"), ("draft", "publish"), ("in_review", "publish")]
 TRANSITION_ROWS += [("in_review", "request_changes"), ("published", "unpublish")]
+TRANSITION_ROWS += [("published", "take_down"), ("taken_down", "reinstate")]
 BULK_ACTIONS = {"submit_selected", "publish_selected", "unpublish_selected", "delete_selected"}
 
 

@@ -8,9 +8,11 @@ from articles.exceptions import ChecklistError, InvalidTransitionError, Workflow
 from articles.models import Article, ArticleTransition, Correction
 from articles.services import (
     article_publish,
+    article_reinstate,
     article_request_changes,
     article_save,
     article_submit,
+    article_take_down,
     article_unpublish,
     correction_add,
 )
@@ -34,6 +36,10 @@ def run(name, article, user):
         return article_request_changes(article=article, user=user, comment="Needs a second source.")
     if name == "publish":
         return article_publish(article=article, user=user)
+    if name == "take_down":
+        return article_take_down(article=article, user=user, comment="A court order.")
+    if name == "reinstate":
+        return article_reinstate(article=article, user=user, comment="The order was lifted.")
     return article_unpublish(article=article, user=user)
 
 
@@ -62,8 +68,10 @@ def test_every_role_and_transition_through_the_service(role, transition, state):
 ILLEGAL_STATES = {
     "submit": ["in_review", "published", "unpublished"],
     "request_changes": ["draft", "published", "unpublished"],
-    "publish": ["published"],
-    "unpublish": ["draft", "in_review", "unpublished"],
+    "unpublish": ["draft", "in_review", "unpublished", "taken_down"],
+    "publish": ["published", "taken_down"],
+    "take_down": ["draft", "in_review", "taken_down"],
+    "reinstate": ["draft", "published", "unpublished"],
 }
 
 
@@ -75,7 +83,7 @@ def test_transition_from_a_wrong_state_is_refused_and_changes_nothing(transition
     article = article_in(state, cast)
     before = snapshot(article)
     with pytest.raises(InvalidTransitionError):
-        run(transition, article, cast["editor"])
+        run(transition, article, cast["admin"])
     assert snapshot(article) == before
 
 
@@ -103,7 +111,7 @@ def test_user_without_a_role_can_do_nothing():
 
 def test_allowed_transitions_are_exactly_what_the_services_accept():
     cast = make_cast()
-    for state in ("draft", "in_review", "published", "scheduled", "unpublished"):
+    for state in ("draft", "in_review", "published", "scheduled", "unpublished", "taken_down"):
         for role in ROLES:
             article = article_in(state, cast)
             offered = {t.name for t in workflow.allowed_transitions(cast[role], article)}

@@ -6,7 +6,7 @@ from django.test import Client
 from django.utils import timezone
 
 from articles.models import Article
-from articles.services import article_publish, article_submit, article_unpublish
+from articles.services import article_publish, article_submit, article_take_down, article_unpublish
 from tests.helpers.factories import make_article, make_author, make_user
 
 ROLES = ["owner", "other_reporter", "editor", "admin"]
@@ -36,6 +36,9 @@ def article_in(state, cast, **fields):
         article = article_publish(article=article, user=editor, publish_at=timezone.now() + timedelta(days=1))
     elif state == "unpublished":
         article = article_unpublish(article=article_publish(article=article, user=editor), user=editor)
+    elif state == "taken_down":
+        published = article_publish(article=article, user=editor)
+        article = article_take_down(article=published, user=editor, comment="A court order.")
     return Article.objects.get(pk=article.pk)
 
 
@@ -63,8 +66,19 @@ ALLOWED = {
     ("publish", "scheduled"): {"editor", "admin"},
     ("unpublish", "published"): {"editor", "admin"},
     ("unpublish", "scheduled"): {"editor", "admin"},
+    ("take_down", "published"): {"editor", "admin"},
+    ("take_down", "scheduled"): {"editor", "admin"},
+    ("take_down", "unpublished"): {"editor", "admin"},
+    ("reinstate", "taken_down"): {"admin"},
 }
-TARGET = {"submit": "in_review", "request_changes": "draft", "publish": "published", "unpublish": "unpublished"}
+TARGET = {
+    "submit": "in_review",
+    "request_changes": "draft",
+    "publish": "published",
+    "unpublish": "unpublished",
+    "take_down": "taken_down",
+    "reinstate": "unpublished",
+}
 
 
 def client_for(user):

@@ -333,3 +333,42 @@ def test_public_pages_vary_on_cookie_for_shared_caches(client, page_cache, live_
 
 def test_a_disallowed_host_gets_a_400_not_a_cached_page(client, page_cache, live_article):
     assert client.get("/", headers={"host": "evil.example"}).status_code == 400
+
+
+SECURITY_HEADERS = ["Content-Security-Policy", "X-Content-Type-Options", "Referrer-Policy", "X-Frame-Options"]
+
+
+@pytest.mark.parametrize("page", ["home", "article", "feed"])
+def test_a_hit_carries_the_security_headers_of_the_rendered_page(client, page_cache, live_article, page):
+    # The page cache comes first in the stack: a hit skips the middleware that set these headers.
+    path = READER_PAGES[page](live_article)
+    miss = client.get(path)
+    hit = client.get(path)
+    assert (miss["X-Page-Cache"], hit["X-Page-Cache"]) == ("miss", "hit")
+    for header in SECURITY_HEADERS:
+        assert hit[header] == miss[header]
+
+
+def test_static_files_and_uploads_pass_by_the_page_cache(client, page_cache, monkeypatch):
+    from pagecache import middleware
+
+    looked_up = []
+    monkeypatch.setattr(middleware, "request_state", lambda: looked_up.append(True))
+    for path in ["/static/css/missing.css", "/media/missing.jpg"]:
+        response = client.get(path)
+        assert "X-Page-Cache" not in response
+        assert "private" not in response.get("Cache-Control", "")
+    assert looked_up == []
+
+
+def test_a_hit_reads_the_shared_store_once(client, page_cache, live_article, monkeypatch):
+    from pagecache import generation
+
+    store = generation.generation_store()
+    client.get("/")
+    client.get("/")
+    reads = []
+    original = type(store).get
+    monkeypatch.setattr(type(store), "get", lambda self, key, *args, **kwargs: reads.append(key) or original(self, key, *args, **kwargs))
+    assert client.get("/")["X-Page-Cache"] == "hit"
+    assert len(reads) == 1

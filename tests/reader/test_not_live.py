@@ -5,7 +5,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from articles.models import Article
+from articles.models import Article, OldAddress
 from tests.helpers.factories import make_article, make_author, make_footer
 
 pytestmark = pytest.mark.django_db
@@ -23,6 +23,7 @@ def matrix():
         "scheduled": {"status": Article.Status.PUBLISHED, "publish_at": now + timedelta(hours=3)},
         "embargoed": {"status": Article.Status.PUBLISHED, "publish_at": now - timedelta(hours=1)},
         "unpublished": {"status": Article.Status.UNPUBLISHED, "publish_at": now - timedelta(days=1)},
+        "taken_down": {"status": Article.Status.TAKEN_DOWN, "publish_at": now - timedelta(days=1)},
     }
     hidden = {}
     for state, fields in states.items():
@@ -38,6 +39,9 @@ def matrix():
             publish_at=fields.get("publish_at"),
         )
         hidden[state] = (article, word)
+        # Its addresses on the site it was imported from: a 404 and the plain home page, like a missing story.
+        OldAddress.objects.create(path=f"/old/{state}/", article=article)
+        OldAddress.objects.create(path=f"/?p={900 + len(hidden)}", article=article)
     Article.objects.filter(pk=hidden["embargoed"][0].pk).update(embargo_ends_at=now + timedelta(hours=2))
     live = make_article(
         "Visible lantern story",
@@ -79,6 +83,7 @@ def public_urls(live, hidden):
         "/sitemap-news.xml",
     ]
     urls += [f"/search/?q={word}" for _article, word in hidden.values()]
+    urls += [f"/?p={900 + number}" for number in range(1, len(hidden) + 1)]
     urls += [f"/search/?q=hidden+{word}+story" for _article, word in hidden.values()]
     return urls
 
@@ -98,6 +103,8 @@ def hidden_urls(hidden):
             f"/author/only-{slug}-writer/",
             f"/author/only-{slug}-writer/feed/",
             f"/author/only-{slug}-writer/feed/atom/",
+            f"/old/{state}/",
+            f"/old/{state}",
         ]
     return urls
 
@@ -138,8 +145,14 @@ def test_hidden_article_and_its_only_sections_are_404_like_a_missing_page(client
     _live, hidden = matrix
     missing = client.get(MISSING_URL)
     assert missing.status_code == 404
+    taken_down = hidden["taken_down"][0].get_absolute_url()
     for url in hidden_urls(hidden):
         response = client.get(url)
+        if url == taken_down:
+            # A story taken down says it is gone for good, and nothing more.
+            assert response.status_code == 410, url
+            assert "Hidden" not in response.content.decode()
+            continue
         assert response.status_code == 404, url
         assert response.content == missing.content, url
         assert response["Content-Type"] == missing["Content-Type"], url
@@ -160,6 +173,7 @@ LEAKY = {
     "unpublished": "zqcachedunpub",
     "scheduled": "zqcachedsched",
     "embargoed": "zqcachedembargo",
+    "taken_down": "zqcachedgone",
 }
 
 
@@ -189,7 +203,7 @@ def cached_public_urls(cast, stable, leaky):
 def test_nothing_leaves_the_page_cache_once_an_article_stops_being_live(
     client, page_cache, django_capture_on_commit_callbacks
 ):
-    from articles.services import article_publish, article_unpublish
+    from articles.services import article_publish, article_take_down, article_unpublish
     from tests.helpers.workflow_helpers import article_in, make_cast
 
     cast = make_cast()
@@ -234,6 +248,8 @@ def test_nothing_leaves_the_page_cache_once_an_article_stops_being_live(
     with django_capture_on_commit_callbacks(execute=True):
         embargoed = article_unpublish(article=articles["embargoed"], user=editor)
         article_publish(article=embargoed, user=editor, embargo_ends_at=now + timedelta(hours=2))
+    with django_capture_on_commit_callbacks(execute=True):
+        article_take_down(article=articles["taken_down"], user=editor, comment="A court order.")
     assert list(Article.objects.live()) == [stable]
 
     for url in urls:
@@ -246,5 +262,6 @@ def test_nothing_leaves_the_page_cache_once_an_article_stops_being_live(
             assert f"Only {word}" not in body, f"{state} section leaked from the cache on {url}"
     for state, group in own_urls.items():
         for url in group:
-            assert client.get(url).status_code == 404, f"{state}: {url} still served"
+            gone = state == "taken_down" and url == articles[state].get_absolute_url()
+            assert client.get(url).status_code == (410 if gone else 404), f"{state}: {url} still served"
     assert "Steady lantern story" in client.get("/").content.decode()

@@ -50,8 +50,11 @@ ADMIN_LISTS = {
 PAGES = {
     "home": ("/", 7, 0),
     "article": ("{article}", 8, 0),
-    "region": ("{region}", 7, 0),
-    "region last page": ("{region}?page=last", 7, 0),
+    # A region page also reads where the region lies and the public places within it (one query).
+    "region": ("{region}", 8, 0),
+    "region last page": ("{region}?page=last", 8, 0),
+    "region holding others": ("/region/europe/", 8, 0),
+    "region holding others, last page": ("/region/europe/?page=last", 8, 0),
     "topic": ("{topic}", 7, 0),
     "regions index": ("/regions/", 5, 0),
     "topics index": ("/topics/", 5, 0),

@@ -360,6 +360,7 @@ def test_production_static_files_get_hashed_names(tmp_path):
         NEWSROOM_ENV="production",
         SECRET_KEY="x7#long-random-production-secret-for-the-static-check-0123456789",
         ALLOWED_HOSTS="news.example.org",
+        SITE_URL="https://news.example.org",
         STATIC_ROOT=str(tmp_path / "static"),
     )
     project = Path(__file__).resolve().parent.parent.parent

@@ -1,3 +1,4 @@
+from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
 from articles.exceptions import DuplicateImportError, WireImportError
@@ -24,6 +25,8 @@ class Command(BaseCommand):
             return
         except WireImportError as error:
             raise CommandError(str(error)) from None
+        except ValidationError as error:
+            raise CommandError(" ".join(error.messages) + " Nothing was imported.") from None
         footer = f"; promo footer “{article.promo_footer}”" if article.promo_footer else ""
         self.stdout.write(
             self.style.SUCCESS(

@@ -66,6 +66,11 @@ class Command(BaseCommand):
             for name, description in vocabulary.items():
                 if not model.objects.filter(name__iexact=name).exists():
                     model.objects.create(name=name, description=description)
+        for name, parent in demo.REGION_PARENTS.items():
+            region = RegionTag.objects.get(name__iexact=name)
+            if region.parent_id is None:
+                region.parent = RegionTag.objects.get(name__iexact=parent)
+                region.save()
 
     def load_article(self, headline, standfirst, paragraphs, authors, regions, topics, publish_at=None):
         if Article.objects.filter(headline=headline).exists():

@@ -1,0 +1,168 @@
+"""The read-only news API: ninjs items of live articles, a filtered list with cursors, and its OpenAPI description.
+
+Every response is public and the same for every caller, so it goes through the page cache like a reader
+page (tagged with what it shows) and allows any origin to read it (CORS for GET only).
+"""
+
+import hashlib
+from datetime import UTC, datetime, time
+
+from django.http import JsonResponse
+from django.urls import reverse
+from django.utils.cache import get_conditional_response
+from django.utils.dateparse import parse_date, parse_datetime
+from django.utils.http import http_date, urlencode
+from django.views.decorators.http import require_http_methods
+
+from pagecache.tags import collect
+from reader.links import absolute
+from reader.shown import LISTING_ALL, article_tag, listing_tag
+
+from . import cursors, ninjs, openapi, selectors
+
+DEFAULT_LIMIT = 20
+MAX_LIMIT = 100
+MAX_PARAMETER_LENGTH = 200
+CORS_HEADERS = {
+    # Public, read-only data without credentials: every origin may read it, and the header never varies, so the
+    # page cache may serve one copy to all.
+    "Access-Control-Allow-Origin": "*",
+    "Access-Control-Expose-Headers": "ETag, Last-Modified",
+}
+PREFLIGHT_HEADERS = {
+    "Access-Control-Allow-Methods": "GET, HEAD, OPTIONS",
+    "Access-Control-Allow-Headers": "If-None-Match, If-Modified-Since",
+    "Access-Control-Max-Age": "86400",
+}
+
+
+class BadRequest(ValueError):
+    pass
+
+
+def read_only(view):
+    """GET and HEAD only, with CORS headers; an OPTIONS preflight is answered for GET alone."""
+
+    @require_http_methods(["GET", "HEAD", "OPTIONS"])
+    def wrapped(request, *args, **kwargs):
+        if request.method == "OPTIONS":
+            response = JsonResponse({}, status=204)
+            response.content = b""
+            for name, value in PREFLIGHT_HEADERS.items():
+                response[name] = value
+        else:
+            try:
+                response = view(request, *args, **kwargs)
+            except BadRequest as error:
+                response = problem(400, str(error))
+        for name, value in CORS_HEADERS.items():
+            response[name] = value
+        return response
+
+    wrapped.__name__ = view.__name__
+    wrapped.__doc__ = view.__doc__
+    return wrapped
+
+
+def problem(status, message):
+    return JsonResponse({"error": message}, status=status)
+
+
+def respond(request, data, *, last_modified=None):
+    """JSON with an ETag and Last-Modified, answering a conditional request with 304."""
+    response = JsonResponse(data, json_dumps_params={"ensure_ascii": False})
+    etag = f'"{hashlib.sha256(response.content).hexdigest()[:32]}"'
+    response["ETag"] = etag
+    timestamp = int(last_modified.timestamp()) if last_modified else None
+    if timestamp is not None:
+        response["Last-Modified"] = http_date(timestamp)
+    return get_conditional_response(request, etag=etag, last_modified=timestamp, response=response)
+
+
+@read_only
+def item(request, pk):
+    """One live article as a ninjs item; 410 for a story taken down, 404 for anything else not live."""
+    article = selectors.live_item(pk)
+    if article is None:
+        if selectors.is_taken_down(pk):
+            return problem(410, "This story was taken down and will not return.")
+        return problem(404, "No live story has this id.")
+    collect({article_tag(article.pk)})
+    return respond(request, ninjs.item(article), last_modified=article.updated_at)
+
+
+def _parameter(request, name):
+    value = request.GET.get(name, "").strip()
+    if len(value) > MAX_PARAMETER_LENGTH or "\x00" in value:
+        raise BadRequest(f"“{name}” is too long or holds a NUL character.")
+    return value
+
+
+def _moment(request, name):
+    """A date (midnight UTC) or an RFC 3339 date-time (UTC when it names no offset), or None."""
+    value = _parameter(request, name)
+    if not value:
+        return None
+    try:
+        parsed = parse_datetime(value)
+        if parsed is None and (day := parse_date(value)):
+            parsed = datetime.combine(day, time.min)
+        if parsed is not None:
+            parsed = parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+            parsed.astimezone(UTC)  # An offset that pushes it out of range fails here, not in the query.
+            return parsed
+    except (ValueError, OverflowError):
+        pass
+    raise BadRequest(f"“{name}” must be a date (2026-05-01) or a date and time (2026-05-01T09:30:00Z).")
+
+
+def _limit(request):
+    value = _parameter(request, "limit")
+    if not value:
+        return DEFAULT_LIMIT
+    if not value.isascii() or not value.isdigit() or not 1 <= int(value) <= MAX_LIMIT:
+        raise BadRequest(f"“limit” must be a whole number from 1 to {MAX_LIMIT}.")
+    return int(value)
+
+
+@read_only
+def items(request):
+    """Live articles, newest first, narrowed by region, topic, author and a time window, a page at a time."""
+    limit = _limit(request)
+    since, until = _moment(request, "since"), _moment(request, "until")
+    token = _parameter(request, "cursor")
+    try:
+        after = cursors.decode(token) if token else None
+    except cursors.BadCursor as error:
+        raise BadRequest(str(error)) from None
+    lists, unknown = [], False
+    for kind in selectors.FILTER_KINDS:
+        if slug := _parameter(request, kind):
+            key = selectors.resolve_list(kind, slug)
+            unknown = unknown or key is None
+            lists.append((kind, key))
+    if unknown:
+        # A section or author without a live story has nothing to list (and is not told apart from a made-up one);
+        # its first story going live touches every list of the newest stories.
+        collect({LISTING_ALL})
+        articles = []
+    else:
+        collect({listing_tag(kind, key) for kind, key in lists} or {LISTING_ALL})
+        articles = selectors.page(lists, since=since, until=until, after=after, limit=limit)
+    shown, more = articles[:limit], len(articles) > limit
+    collect({article_tag(article.pk) for article in shown})
+    next_url = None
+    if more:
+        last = shown[-1]
+        query = {name: value for name, value in request.GET.items() if name != "cursor"}
+        query["cursor"] = cursors.encode(last.public_at, last.pk)
+        next_url = absolute(f"{reverse('api:items')}?{urlencode(query)}")
+    data = {"items": [ninjs.item(article) for article in shown], "next": next_url}
+    newest_edit = max((article.updated_at for article in shown), default=None)
+    return respond(request, data, last_modified=newest_edit)
+
+
+@read_only
+def openapi_description(request):
+    """The OpenAPI 3 description of this API."""
+    return respond(request, openapi.description())

@@ -1,0 +1,127 @@
+"""Reads and schedule of the site-wide furniture: the breaking-news banner, the outlet's own pages, most read.
+
+How each fits the page cache:
+
+- the **banner** is remembered with the `breaking` tag (and its story's tag); a desk write announces
+  `furniture_changed("breaking")`, and this module's schedule names the moments a window opens or closes
+  (or its story goes live), so the banner appears and ends by itself with no worker;
+- the **links to the outlet's pages** and each page are remembered with `site-pages`, which every save of a
+  page touches;
+- **most read** counts only whole hours (the last 24 before the current one), so the list changes exactly on
+  the hour: the schedule names each hour's turn and touches `most-read`, and pages showing the list are
+  refreshed then (and whenever one of its stories changes, through its story's tag).
+"""
+
+from datetime import timedelta
+
+from django.db.models import Min, Q, Sum
+
+from articles.models import Article, ArticleReads, BreakingNews, ListingEntry, StaticPage
+from articles.paper import read_hour
+from pagecache.schedule import SCHEDULE_TAG
+from pagecache.tags import invalidate
+
+from .shown import BREAKING, MOST_READ, SITE_PAGES
+
+MOST_READ_HOURS = 24
+MOST_READ_LIMIT = 5
+
+
+# Reads ------------------------------------------------------------------------------------------------------------
+
+
+def breaking_banner(at):
+    """{"pk", "text", "url"} of the newest open breaking-news window whose story is live, or None."""
+    banner = (
+        BreakingNews.objects.current(at)
+        .filter(article__in=Article.objects.live(at))
+        .select_related("article")
+        .only("headline", "article__headline", "article__slug")
+        .order_by("-starts_at", "-pk")
+        .first()
+    )
+    if banner is None:
+        return None
+    return {"pk": banner.article_id, "text": banner.banner_text, "url": banner.article.get_absolute_url()}
+
+
+def site_pages():
+    """[(kind, title, url)] of the outlet's pages readers may see, in a fixed order."""
+    order = list(StaticPage.Kind.values)
+    pages = StaticPage.objects.filter(is_published=True).only("kind", "title")
+    return sorted(((page.kind, page.title, page.get_absolute_url()) for page in pages), key=lambda p: order.index(p[0]))
+
+
+def site_page(kind):
+    return StaticPage.objects.filter(kind=kind, is_published=True).first()
+
+
+def most_read(at, limit=MOST_READ_LIMIT):
+    """[(pk, headline, url)] of the live stories read most in the whole hours of the last day, most first."""
+    end = read_hour(at)
+    totals = (
+        ArticleReads.objects.filter(hour__gte=end - timedelta(hours=MOST_READ_HOURS), hour__lt=end)
+        .values("article_id")
+        .annotate(total=Sum("reads"))
+        .order_by("-total", "-article_id")
+        .values_list("article_id", flat=True)
+    )
+    top = list(totals[: limit * 4])
+    live = {
+        article.pk: article
+        for article in Article.objects.live(at).filter(pk__in=top).only("headline", "slug", "status", "publish_at")
+    }
+    return [(pk, live[pk].headline, live[pk].get_absolute_url()) for pk in top if pk in live][:limit]
+
+
+# Schedule ---------------------------------------------------------------------------------------------------------
+
+
+def _breaking_moments_after(at):
+    """One query while no window is open or to come (the usual case), two otherwise."""
+    windows = BreakingNews.objects.aggregate(
+        next_start=Min("starts_at", filter=Q(starts_at__gt=at)),
+        next_end=Min("ends_at", filter=Q(ends_at__gt=at)),
+    )
+    moments = [windows["next_start"], windows["next_end"]]
+    if windows["next_end"] is not None:
+        # A window opened for a story that is not live yet starts showing when the story goes live.
+        moments.append(
+            ListingEntry.objects.of("all")
+            .filter(public_at__gt=at, article__breaking_windows__ends_at__gt=at)
+            .order_by("public_at")
+            .values_list("public_at", flat=True)
+            .first()
+        )
+    return [moment for moment in moments if moment is not None]
+
+
+def next_change(at):
+    """The next moment the furniture changes with no write: a banner's window turns, or the hour turns."""
+    return min([*_breaking_moments_after(at), read_hour(at) + timedelta(hours=1)])
+
+
+def changed_between(since, until):
+    """The furniture tags of what changed in (since, until]."""
+    tags = set()
+    if read_hour(since) != read_hour(until):
+        tags.add(MOST_READ)
+    window = {"__gt": since, "__lte": until}
+    turned = BreakingNews.objects.filter(starts_at__gt=since, starts_at__lte=until).exists() or BreakingNews.objects.filter(
+        ends_at__gt=since, ends_at__lte=until
+    ).exists()
+    went_live = ListingEntry.objects.of("all").filter(
+        **{f"public_at{lookup}": value for lookup, value in window.items()},
+        article__breaking_windows__ends_at__gt=since,
+    )
+    if turned or went_live.exists():
+        tags.add(BREAKING)
+    return tags
+
+
+def furniture_changed(sender, what, using=None, **kwargs):
+    """Receiver of `articles.paper.furniture_changed`."""
+    if what == "breaking":
+        invalidate({BREAKING, SCHEDULE_TAG}, using=using)
+    elif what == "pages":
+        invalidate({SITE_PAGES}, using=using)
