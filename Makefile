@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint setup clean bench load
+.PHONY: run test lint setup clean bench load fuzz audit
 
 $(STAMP): requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -30,6 +30,16 @@ lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/lint-imports
 	$(BIN)/python manage.py makemigrations --check --dry-run
+
+# The property-based tests with FUZZ_SCALE times as many examples as the suite tries, new ones each run
+# (failing examples are kept in .hypothesis/ and tried first next time). FUZZ_SCALE=100 for a long run.
+FUZZ_SCALE ?= 20
+fuzz: $(STAMP)
+	FUZZ_SCALE=$(FUZZ_SCALE) $(BIN)/python -m pytest -p no:cacheprovider tests/articles/test_fuzz_input.py tests/reader/test_fuzz_urls.py $(PYTEST_ARGS)
+
+# The installed dependencies against PyPI's and OSV's advisories (pip-audit); "NOT CHECKED" when neither answers.
+audit: $(STAMP)
+	$(BIN)/python .ci/audit_dependencies.py --python $(BIN)/python
 
 clean:
 	rm -rf $(VENV) db.sqlite3 media staticfiles test-artifacts

@@ -4,7 +4,7 @@ import functools
 
 from django.conf import settings
 
-from . import ninjs
+from . import cursors, ninjs
 
 STRING = {"type": "string"}
 TEXT_ITEMS = {
@@ -37,6 +37,7 @@ RENDITIONS = {
     },
 }
 DATE_TIME = {"type": "string", "format": "date-time"}
+SLUG = {"type": "string", "pattern": "^[-a-zA-Z0-9_]{1,200}$"}
 
 
 def _ninjs_item():
@@ -139,12 +140,16 @@ def description():
                     "operationId": "listItems",
                     "summary": "Live stories, newest first",
                     "parameters": [
-                        _query("region", "Only stories in the region with this slug."),
-                        _query("topic", "Only stories on the topic with this slug."),
-                        _query("author", "Only stories bylined to the author with this slug."),
+                        _query("region", "Only stories in the region with this slug.", SLUG),
+                        _query("topic", "Only stories on the topic with this slug.", SLUG),
+                        _query("author", "Only stories bylined to the author with this slug.", SLUG),
                         _query("since", "Only stories that went live at or after this time (RFC 3339).", moment),
                         _query("until", "Only stories that went live before this time (RFC 3339).", moment),
-                        _query("cursor", "The next page: copy it from the previous page's `next` link."),
+                        _query(
+                            "cursor",
+                            "The next page: copy it from the previous page's `next` link.",
+                            {"type": "string", "pattern": f"^{cursors.PATTERN.pattern}$"},
+                        ),
                         _query(
                             "limit",
                             "Items per page (default 20).",
@@ -167,7 +172,12 @@ def description():
                     "operationId": "getItem",
                     "summary": "One live story",
                     "parameters": [
-                        {"name": "id", "in": "path", "required": True, "schema": {"type": "integer", "minimum": 1}}
+                        {
+                            "name": "id",
+                            "in": "path",
+                            "required": True,
+                            "schema": {"type": "integer", "minimum": 1, "maximum": 2**63 - 1},
+                        }
                     ],
                     "responses": {
                         "200": {

@@ -5,13 +5,14 @@ page (tagged with what it shows) and allows any origin to read it (CORS for GET 
 """
 
 import hashlib
-from datetime import UTC, datetime, time
+import re
+from datetime import UTC, datetime
 
 from django.http import JsonResponse
 from django.urls import reverse
 from django.utils.cache import get_conditional_response
-from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.http import http_date, urlencode
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
 from pagecache.tags import collect
@@ -22,7 +23,13 @@ from . import cursors, ninjs, openapi, selectors
 
 DEFAULT_LIMIT = 20
 MAX_LIMIT = 100
-MAX_PARAMETER_LENGTH = 200
+MAX_SLUG_LENGTH = 200
+# The forms the OpenAPI description gives each parameter (`api.openapi`): anything else is a 400.
+SLUG = re.compile(rf"[-a-zA-Z0-9_]{{1,{MAX_SLUG_LENGTH}}}")
+LIMIT = re.compile(rf"[1-9][0-9]?|{MAX_LIMIT}")
+MOMENT = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}[Tt][0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]{1,6})?([Zz]|[+-][0-9]{2}:[0-9]{2})")
+# Ids beyond a 64-bit integer name nothing, and no database is asked about them.
+MAX_ID = 2**63 - 1
 CORS_HEADERS = {
     # Public, read-only data without credentials: every origin may read it, and the header never varies, so the
     # page cache may serve one copy to all.
@@ -61,7 +68,8 @@ def read_only(view):
 
     wrapped.__name__ = view.__name__
     wrapped.__doc__ = view.__doc__
-    return wrapped
+    # Nothing here writes or reads a session: every other method is a plain 405, not a CSRF 403.
+    return csrf_exempt(wrapped)
 
 
 def problem(status, message):
@@ -82,7 +90,8 @@ def respond(request, data, *, last_modified=None):
 @read_only
 def item(request, pk):
     """One live article as a ninjs item; 410 for a story taken down, 404 for anything else not live."""
-    article = selectors.live_item(pk)
+    pk = int(pk) if pk.isascii() and pk.isdigit() and len(pk) <= len(str(MAX_ID)) else 0
+    article = selectors.live_item(pk) if 0 < pk <= MAX_ID else None
     if article is None:
         if selectors.is_taken_down(pk):
             return problem(410, "This story was taken down and will not return.")
@@ -91,38 +100,37 @@ def item(request, pk):
     return respond(request, ninjs.item(article), last_modified=article.updated_at)
 
 
-def _parameter(request, name):
-    value = request.GET.get(name, "").strip()
-    if len(value) > MAX_PARAMETER_LENGTH or "\x00" in value:
-        raise BadRequest(f"“{name}” is too long or holds a NUL character.")
+def _parameter(request, name, pattern=None, what=""):
+    """A query parameter ("" when absent), refused with a 400 when it does not have the described form."""
+    value = request.GET.get(name)
+    if value is None:
+        return ""
+    if pattern and not pattern.fullmatch(value):
+        raise BadRequest(f"“{name}” must be {what}.")
     return value
 
 
 def _moment(request, name):
-    """A date (midnight UTC) or an RFC 3339 date-time (UTC when it names no offset), or None."""
-    value = _parameter(request, name)
+    """An RFC 3339 date and time, or None when absent.
+
+    One so far in the past or future that it cannot be told in UTC is earlier or later than every story.
+    """
+    value = _parameter(request, name, MOMENT, "a date and time such as 2026-05-01T09:30:00Z")
     if not value:
         return None
     try:
-        parsed = parse_datetime(value)
-        if parsed is None and (day := parse_date(value)):
-            parsed = datetime.combine(day, time.min)
-        if parsed is not None:
-            parsed = parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
-            parsed.astimezone(UTC)  # An offset that pushes it out of range fails here, not in the query.
-            return parsed
-    except (ValueError, OverflowError):
-        pass
-    raise BadRequest(f"“{name}” must be a date (2026-05-01) or a date and time (2026-05-01T09:30:00Z).")
+        parsed = datetime.fromisoformat(value.upper().replace("Z", "+00:00"))
+    except ValueError:
+        raise BadRequest(f"“{name}” is not a date and time that exists.") from None
+    try:
+        return parsed.astimezone(UTC)
+    except OverflowError:
+        return datetime.max.replace(tzinfo=UTC) if parsed.year > 1 else datetime.min.replace(tzinfo=UTC)
 
 
 def _limit(request):
-    value = _parameter(request, "limit")
-    if not value:
-        return DEFAULT_LIMIT
-    if not value.isascii() or not value.isdigit() or not 1 <= int(value) <= MAX_LIMIT:
-        raise BadRequest(f"“limit” must be a whole number from 1 to {MAX_LIMIT}.")
-    return int(value)
+    value = _parameter(request, "limit", LIMIT, f"a whole number from 1 to {MAX_LIMIT}")
+    return int(value) if value else DEFAULT_LIMIT
 
 
 @read_only
@@ -130,14 +138,11 @@ def items(request):
     """Live articles, newest first, narrowed by region, topic, author and a time window, a page at a time."""
     limit = _limit(request)
     since, until = _moment(request, "since"), _moment(request, "until")
-    token = _parameter(request, "cursor")
-    try:
-        after = cursors.decode(token) if token else None
-    except cursors.BadCursor as error:
-        raise BadRequest(str(error)) from None
+    token = _parameter(request, "cursor", cursors.PATTERN, "copied whole from the previous page's “next” link")
+    after = cursors.decode(token) if token else None
     lists, unknown = [], False
     for kind in selectors.FILTER_KINDS:
-        if slug := _parameter(request, kind):
+        if slug := _parameter(request, kind, SLUG, f"the slug of a {kind} (letters, digits, - and _)"):
             key = selectors.resolve_list(kind, slug)
             unknown = unknown or key is None
             lists.append((kind, key))
@@ -160,6 +165,12 @@ def items(request):
     data = {"items": [ninjs.item(article) for article in shown], "next": next_url}
     newest_edit = max((article.updated_at for article in shown), default=None)
     return respond(request, data, last_modified=newest_edit)
+
+
+@read_only
+def not_found(request, rest):
+    """Any other address under the API: a 404 in JSON, like every answer here."""
+    return problem(404, "No such address in this API; see openapi.json.")
 
 
 @read_only

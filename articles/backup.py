@@ -18,6 +18,7 @@ ever held whole in memory: the biggest thing read at once is one data member.
 Archives of format version 1 (one `data.json`, no checksums) are still read.
 """
 
+import gc
 import hashlib
 import io
 import itertools
@@ -135,7 +136,11 @@ def _record_batches(size=None):
     """(model label, JSON text of up to size rows) for every archived row, in dependency order."""
     for model, natural_primary in _dumped_models():
         for batch in _batches(model, size or ROWS_PER_MEMBER):
-            yield model._meta.label_lower, len(batch), _serialise(batch, natural_primary=natural_primary)
+            rows, text = len(batch), _serialise(batch, natural_primary=natural_primary)
+            del batch
+            # Model instances hold reference cycles: free each member's rows now, not at the collector's leisure.
+            gc.collect()
+            yield model._meta.label_lower, rows, text
 
 
 def dump_records():
@@ -494,6 +499,7 @@ def restore_site(*, path, storage=None):
                     with connection.constraint_checks_disabled():
                         for name in data:
                             _load_member(archive, name, natural)
+                            gc.collect()
                     connection.check_constraints()
                     _reset_sequences(connection)
                     # Rows loaded raw send no signals that keep the readers' lists: rebuilt here.

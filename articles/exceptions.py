@@ -1,4 +1,5 @@
 from django.core.exceptions import PermissionDenied
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 
@@ -16,7 +17,8 @@ class DuplicateImportError(ArticleError):
 
     def __init__(self, article):
         self.article = article
-        super().__init__(f"Already imported as “{article.headline}” (/{article.slug}/); nothing changed.")
+        desk_link = reverse("admin:articles_article_change", args=[article.pk])
+        super().__init__(f"Already imported as “{article.headline}”, on the desk at {desk_link}; nothing changed.")
 
 
 class WorkflowPermissionError(PermissionDenied):

@@ -183,19 +183,18 @@ def create_library_image(*, file, name=None, caption="", credit="", alt="", user
 
 def image_update(*, image, caption=None, credit=None, alt=None, focal_x=None, focal_y=None):
     """Change an image's words or focal point; new crops when the point moved, and every story using it refreshed."""
-    moved = False
     for field, value in (("caption", caption), ("credit", credit), ("alt", alt)):
         if value is not None:
             setattr(image, field, value)
     for field, value in (("focal_x", focal_x), ("focal_y", focal_y)):
         if value is not None:
-            value = min(max(float(value), 0.0), 1.0)
-            moved = moved or abs(value - getattr(image, field)) > 1e-6
-            setattr(image, field, value)
+            setattr(image, field, min(max(float(value), 0.0), 1.0))
     image.full_clean(exclude=["file"])
+    # The crops remember the point they were cut around; a form may have set the new one on image already.
+    cut_around = (image.renditions or {}).get("focal")
     with transaction.atomic():
         image.save()
-        if moved or not image.renditions.get("crops", {}).get("card"):
+        if cut_around != [image.focal_x, image.focal_y] or not image.renditions.get("crops", {}).get("card"):
             refresh_renditions(image)
         refresh_stories(image)
     return image

@@ -203,7 +203,7 @@ def count_frames(image, file):
     """
     try:
         frames = _gif_frame_count(file, MAX_FRAMES) if image.format == "GIF" else getattr(image, "n_frames", 1)
-    except (OSError, ValueError, EOFError, SyntaxError, struct.error):
+    except (OSError, ValueError, EOFError, SyntaxError, IndexError, struct.error):
         raise _damaged() from None
     if frames > MAX_FRAMES:
         counted = f"{frames:,}" if image.format != "GIF" else f"more than {MAX_FRAMES:,}"
@@ -264,7 +264,7 @@ def _check_decodes(image):
         for frame in ImageSequence.Iterator(image):
             frame.load()
             _check_time(deadline)
-    except (OSError, ValueError, EOFError, SyntaxError, struct.error, Image.DecompressionBombError):
+    except (OSError, ValueError, EOFError, SyntaxError, IndexError, struct.error, Image.DecompressionBombError):
         raise _damaged() from None
 
 

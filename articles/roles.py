@@ -44,6 +44,10 @@ _EDITOR = [
     "add_correction",
     "change_correction",
     "view_previewlink",
+    # The wire inbox: take copy in, make drafts of it or discard it.
+    "add_wireitem",
+    "change_wireitem",
+    "view_wireitem",
     # The paper around the stories: breaking-news banners and the outlet's own pages (About, Contact, …).
     *(f"{action}_{model}" for model in ("breakingnews", "staticpage") for action in ("add", "change", "delete", "view")),
 ]

@@ -41,11 +41,20 @@ ALLOWED_TAGS = {
     "sup",
     "hr",
     "figure",
+    # Simple tables (pasted from Word or Google Docs, or made in the editor): no styles, no widths.
+    "table",
+    "thead",
+    "tbody",
+    "tr",
+    "th",
+    "td",
 }
 ALLOWED_ATTRIBUTES = {
     "a": {"href", "title", "target"},
     "ol": {"start"},
     "figure": {"data-image", "data-caption", "data-embed"},
+    "th": {"colspan", "rowspan"},
+    "td": {"colspan", "rowspan"},
 }
 ALLOWED_URL_SCHEMES = {"http", "https", "mailto"}
 
@@ -56,6 +65,8 @@ def _filter_attribute(element, attribute, value):
         return value if value == "_blank" else None
     if element == "ol" and attribute == "start":
         return value if value.isascii() and value.isdigit() and len(value) <= 6 else None
+    if element in {"th", "td"} and attribute in {"colspan", "rowspan"}:
+        return value if value.isascii() and value.isdigit() and 1 < int(value) <= 50 else None
     if element == "figure" and attribute == "data-image":
         return value if value.isascii() and value.isdigit() and len(value) <= 12 and int(value) > 0 else None
     if element == "figure" and attribute == "data-embed":
@@ -102,7 +113,8 @@ def _canonical_figures(cleaned):
 
 _cleaner = nh3.Cleaner(
     tags=ALLOWED_TAGS,
-    attributes=ALLOWED_ATTRIBUTES,
+    # "*": no attribute is allowed on every element (nh3 would otherwise keep lang and title anywhere).
+    attributes={**ALLOWED_ATTRIBUTES, "*": set()},
     url_schemes=ALLOWED_URL_SCHEMES,
     link_rel="noopener noreferrer",
     strip_comments=True,
@@ -116,7 +128,15 @@ def allow_body_figures(config, shared_config):
     shared_config.setdefault("attributes", {}).setdefault("figure", set()).update(ALLOWED_ATTRIBUTES["figure"])
 
 
+# Headings outside the body's levels (h2 to h4), as pasted from Word or Google Docs, become the nearest one.
+OUTER_HEADING = re.compile(r"<(/?)\s*h([156])\b", re.IGNORECASE)
+
+
+def _nearest_heading(match):
+    return f"<{match.group(1)}h{'2' if match.group(2) == '1' else '4'}"
+
+
 def sanitize_html(html):
     """Return html reduced to the allow-list; idempotent."""
-    cleaned = _canonical_figures(_cleaner.clean(html or "")).strip()
+    cleaned = _canonical_figures(_cleaner.clean(OUTER_HEADING.sub(_nearest_heading, html or ""))).strip()
     return "" if cleaned in {"<p></p>", "<p><br></p>"} else cleaned

@@ -13,6 +13,8 @@ import re
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector, SearchVectorField
 from django.db import connection
 from django.db.models.expressions import RawSQL
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
 
 from . import text
 from .models import LIVE, Article
@@ -38,6 +40,30 @@ def clean_query(raw):
     return text.normalize_name(raw or "")[:MAX_QUERY_LENGTH].strip()
 
 
+# A code of letters and digits, written with or without a hyphen: "S400" and "S-400", "F35" and "F-35".
+LETTER_NUMBER = re.compile(r"^([^\W\d_]+)-?(\d+)$|^(\d+)-?([^\W\d_]+)$")
+
+
+def code_variants(term):
+    """The spellings of a letters-and-digits code a reader may mean ("s400" -> "s400", "s-400"), or None."""
+    match = LETTER_NUMBER.match(term)
+    if not match:
+        return None
+    first, second = (match.group(1), match.group(2)) if match.group(1) else (match.group(3), match.group(4))
+    return [f"{first}{second}", f"{first}-{second}"]
+
+
+def ranked(query):
+    """[(id, rank, moment it went live)] of the live articles that match query, best match first."""
+    query = clean_query(query)
+    if not query:
+        return []
+    candidates = _postgres_candidates(query) if connection.vendor == "postgresql" else _fallback_candidates(query)
+    live = [(article.pk, article.rank, LIVE.moment(article)) for article in candidates if article.is_live]
+    live.sort(key=lambda row: (row[1], row[2], row[0]), reverse=True)
+    return live
+
+
 def ranked_ids(query):
     """Ids of the live articles that match query, best match first.
 
@@ -47,13 +73,7 @@ def ranked_ids(query):
     filter in the same SQL, a planner that misjudges it (no statistics yet
     after a bulk load) walks every live article and probes the candidates.
     """
-    query = clean_query(query)
-    if not query:
-        return []
-    candidates = _postgres_candidates(query) if connection.vendor == "postgresql" else _fallback_candidates(query)
-    live = [article for article in candidates if article.is_live]
-    live.sort(key=lambda article: (article.rank, article.publish_at, article.pk), reverse=True)
-    return [article.pk for article in live]
+    return [pk for pk, _rank, _moment in ranked(query)]
 
 
 def desk_ranked_ids(query):
@@ -79,8 +99,7 @@ def stored_search_document():
 def _postgres_candidates(query):
     """The newest matches, with `rank` (higher is better) and what `is_live` reads."""
     vector = stored_search_document()
-    # websearch syntax never raises on odd input: quotes, "or", "-word" all parse.
-    ts_query = SearchQuery(query, search_type="websearch", config=SEARCH_CONFIG)
+    ts_query = _postgres_query(query)
     newest = Article.objects.alias(search=vector).filter(search=ts_query).order_by("-pk").values("pk")
     # Ranked outside the subquery, so that only the candidates are ranked, not every match.
     return (
@@ -89,6 +108,25 @@ def _postgres_candidates(query):
         .only(*LIVE.fields)
         .order_by()
     )
+
+
+def _postgres_query(query):
+    """The reader's words as a tsquery: websearch syntax (quotes, "or", "-word" never raise), and each
+    letters-and-digits code matching either spelling ("S400" finds "S-400", and "S-400" finds "S400")."""
+    words, codes = [], []
+    for word in query.split():
+        variants = code_variants(TERM_EDGES.sub("", word).casefold())
+        (codes if variants else words).append(variants or word)
+    if not codes:
+        return SearchQuery(query, search_type="websearch", config=SEARCH_CONFIG)
+    parts = [SearchQuery(" ".join(words), search_type="websearch", config=SEARCH_CONFIG)] if words else []
+    for variants in codes:
+        either = [SearchQuery(variant, search_type="phrase", config=SEARCH_CONFIG) for variant in variants]
+        parts.append(either[0] | either[1])
+    combined = parts[0]
+    for part in parts[1:]:
+        combined &= part
+    return combined
 
 
 # Bodies are sanitised on save, so every tag is well formed; a tag becomes a space so
@@ -117,8 +155,19 @@ SEARCH_CANDIDATES = 500
 
 
 def fts_query(terms):
-    """An FTS5 query in which every term must match (stemmed, so "lanterns" finds "lantern")."""
-    return " ".join('"{}"'.format(term.replace('"', '""')) for term in terms)
+    """An FTS5 query in which every term must match (stemmed, so "lanterns" finds "lantern"); a letters-and-digits
+    code matches either spelling ("s400" or the phrase "s 400", which is how "S-400" is indexed)."""
+
+    def quoted(term):
+        return '"{}"'.format(term.replace('"', '""'))
+
+    def one(term):
+        variants = code_variants(term)
+        if not variants:
+            return quoted(term)
+        return f"({quoted(variants[0])} OR {quoted(variants[1].replace('-', ' '))})"
+
+    return " ".join(one(term) for term in terms)
 
 
 def _fallback_candidates(query):
@@ -145,3 +194,52 @@ def _fallback_candidates(query):
         " CROSS JOIN articles_article ON articles_article.id = candidate.id",
         [fts_query(terms), SEARCH_CANDIDATES],
     )
+
+
+SNIPPET_WORDS = 30
+
+
+def _matcher(query):
+    """A pattern finding the query's words in text: each as a word's start (so "lantern" marks "lanterns"),
+    a letters-and-digits code in either spelling."""
+    words = []
+    for word in clean_query(query).casefold().split():
+        term = TERM_EDGES.sub("", word)
+        if not term or term in {"or", "and"}:
+            continue
+        variants = code_variants(term)
+        if variants:
+            first, second = variants[1].split("-", 1)
+            words.append(f"{re.escape(first)}-?{re.escape(second)}")
+        else:
+            words.append(re.escape(term.lstrip("-")))
+    if not words:
+        return None
+    return re.compile(r"\b(?:" + "|".join(f"(?:{word})" for word in words) + r")\w*", re.IGNORECASE)
+
+
+def snippet(query, standfirst, body):
+    """About SNIPPET_WORDS words of the story around the first match of query, the matches in <mark> (safe HTML)."""
+    matcher = _matcher(query)
+    passages = [text.html_to_text(body), text.WHITESPACE.sub(" ", standfirst or "").strip()]
+    chosen, found = passages[0] or passages[1], None
+    for passage in passages:
+        found = matcher.search(passage) if matcher else None
+        if found:
+            chosen = passage
+            break
+    words = chosen.split(" ")
+    if found:
+        at = len(chosen[: found.start()].split(" ")) - 1
+        first = max(0, at - SNIPPET_WORDS // 3)
+    else:
+        first = 0
+    shown = " ".join(words[first : first + SNIPPET_WORDS])
+    pieces, last = [], 0
+    for match in matcher.finditer(shown) if matcher else ():
+        pieces += [escape(shown[last : match.start()]), f"<mark>{escape(match.group())}</mark>"]
+        last = match.end()
+    pieces.append(escape(shown[last:]))
+    lead = "…" if first else ""
+    tail = "…" if first + SNIPPET_WORDS < len(words) else ""
+    return mark_safe(lead + "".join(pieces) + tail)

@@ -116,6 +116,14 @@ def author_get_or_create(*, name):
     return author or Author.objects.create(name=name)
 
 
+def is_promo_line(line):
+    """Whether line is the outlet's promo line (it starts with a registered footer's tagline); reads only."""
+    return any(
+        tagline.strip() and line.startswith(tagline.strip())
+        for tagline in PromoFooter.objects.values_list("tagline", flat=True)
+    )
+
+
 def footer_for_trailing_line(line):
     """Match a trailing wire-copy line to a registered footer tagline.
 
@@ -163,6 +171,8 @@ def article_import_wire_copy(*, path, headline=None, regions=(), topics=(), auth
     duplicate = Article.objects.filter(wire_checksum=copy.checksum).first()
     if duplicate:
         raise DuplicateImportError(duplicate)
+    if len(copy.paragraphs) == 1 and is_promo_line(copy.trailing_line):
+        raise WireImportError(f"{path}: no story text, only the outlet's promo line; nothing to import.")
     footer = None
     if len(copy.paragraphs) > 1:
         footer, _ = footer_for_trailing_line(copy.trailing_line)

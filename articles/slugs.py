@@ -7,8 +7,12 @@ SUFFIX_ROOM = 6
 
 
 def slug_base(value, *, max_length, fallback_prefix):
-    """The slug value would get before it is made unique, short enough for a suffix to fit in max_length."""
-    return text.ascii_slug(value, max_length=max_length - SUFFIX_ROOM, fallback_prefix=fallback_prefix)
+    """The slug value would get before it is made unique, short enough for a suffix to fit in max_length.
+
+    Never digits alone: `/news/2026/` is the archive's year, not a story called "2026".
+    """
+    slug = text.ascii_slug(value, max_length=max_length - SUFFIX_ROOM, fallback_prefix=fallback_prefix)
+    return f"{fallback_prefix}-{slug}" if slug.isdigit() else slug
 
 
 class TakenSlugs:

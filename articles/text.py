@@ -35,9 +35,12 @@ def ascii_slug(value, *, max_length, fallback_prefix):
     digits at all (an emoji-only headline) gets a stable hash-based slug.
     """
     folded = unicodedata.normalize("NFKD", value or "").encode("ascii", "ignore").decode()
-    slug = slugify(folded)[:max_length].strip("-")
-    if len(slug) == max_length and "-" in slug:
+    whole = slugify(folded)
+    slug = whole[:max_length]
+    # Cut inside a word: drop that word's beginning (unless it is the only word).
+    if len(whole) > max_length and whole[max_length] != "-" and "-" in slug:
         slug = slug.rsplit("-", 1)[0]
+    slug = slug.strip("-")
     if slug:
         return slug
     digest = hashlib.sha1((value or "").encode()).hexdigest()[:8]
@@ -72,4 +75,18 @@ def first_sentence(text, *, max_length):
     sentence = text[: match.start()] if match else text
     if len(sentence) <= max_length:
         return sentence.rstrip(".")
-    return Truncator(sentence).chars(max_length, truncate="…")
+    return cut_at_word(sentence, max_length)
+
+
+def cut_at_word(text, max_length, ellipsis="…"):
+    """text shortened to at most max_length characters (the ellipsis included) at a word boundary.
+
+    A single word longer than that is cut where it must be.
+    """
+    if len(text) <= max_length:
+        return text
+    room = max_length - len(ellipsis)
+    cut = text[:room]
+    if not text[room].isspace() and " " in cut.strip():
+        cut = cut.rstrip().rsplit(" ", 1)[0]
+    return cut.rstrip(" ,;:-–—") + ellipsis

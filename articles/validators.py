@@ -8,16 +8,14 @@ of quietly changing what they typed.
 
 import re
 import unicodedata
-from datetime import timedelta
 
 from django.core.exceptions import ValidationError
-from django.utils import timezone
 from taggit.forms import TagField
 
 from . import text
 
 EARLIEST_YEAR = 1900
-LATEST_YEARS_AHEAD = 2
+LATEST_YEAR = 2100
 MAX_BODY_CHARACTERS = 200_000
 TAG_NAME_MAX_LENGTH = 100
 # Regions per story, and topics per story: the section pages, feeds and related stories read every one of them.
@@ -102,18 +100,17 @@ def refuse_control_characters(value):
 
 
 def datetime_problem(value, *, what):
-    """A plain-words problem with an editorial date, or None when it is plausible.
+    """A plain-words problem with an editorial date, or None when it is within EARLIEST_YEAR–LATEST_YEAR.
 
-    Years are compared first: an aware time at the edge of the calendar (year 1 at +14:00, year 9999 at -14:00)
-    cannot be converted to compare it with now.
+    Only the year is read: an aware time at the edge of the calendar (year 1 at +14:00, year 9999 at -14:00)
+    cannot even be converted to UTC, so nothing here compares or converts it.
     """
     if value is None:
         return None
-    latest = timezone.now() + timedelta(days=365 * LATEST_YEARS_AHEAD)
     if value.year < EARLIEST_YEAR:
         return f"The {what} is in the year {value.year}; check the year (nothing here is older than {EARLIEST_YEAR})."
-    if value.year > latest.year or value > latest:
-        return f"The {what} is in the year {value.year}, more than {LATEST_YEARS_AHEAD} years ahead; check the year."
+    if value.year > LATEST_YEAR:
+        return f"The {what} is in the year {value.year}, later than {LATEST_YEAR}; check the year."
     return None
 
 

@@ -71,9 +71,10 @@ INSTALLED_APPS = [
     "axes",
     "articles",
     "pagecache",
+    # Before the reader's site: its content_changed receiver must run first (ops/replicas.py).
+    "ops",
     "reader",
     "devtools",
-    "ops",
     "newsletter",
     "api",
 ]
@@ -82,6 +83,8 @@ MIDDLEWARE = [
     # First: a cached page is served with the headers every middleware below gave it when it was
     # rendered (security headers and the Content-Security-Policy included), at no further cost.
     "pagecache.middleware.PageCacheMiddleware",
+    # Reads of a page the cache did not have go to a caught-up replica when there is one (ops/replicas.py).
+    "ops.replicas.ReplicaReadMiddleware",
     "django.middleware.security.SecurityMiddleware",
     # Absolute URLs on the request's host when SITE_URL is unset (development).
     "reader.links.RequestOriginMiddleware",
@@ -138,6 +141,15 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "transaction_mode": "IMMEDIATE",
         "timeout": 20,
     }
+
+# Read replicas (ops/replicas.py): DATABASE_REPLICA_URLS, comma-separated, PostgreSQL streaming replicas of
+# DATABASE_URL. Readers' pages read from a replica that has replayed the last change; everything else the primary.
+for number, replica_url in enumerate(env_list("DATABASE_REPLICA_URLS"), start=1):
+    DATABASES[f"replica{number}"] = {
+        **dj_database_url.parse(replica_url, conn_max_age=DATABASES["default"]["CONN_MAX_AGE"], conn_health_checks=True),
+        "TEST": {"MIRROR": "default"},
+    }
+DATABASE_ROUTERS = ["ops.replicas.ReplicaRouter"] if len(DATABASES) > 1 else []
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -244,6 +256,7 @@ MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
 
 STORAGES = {
+    # Local disk unless MEDIA_STORAGE_URL names an S3-compatible bucket (below).
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
         "BACKEND": (
@@ -266,7 +279,14 @@ DJANGO_PROSE_EDITOR_EXTENSIONS = [
     }
 ]
 
-# Uploads: refuse anything larger before it reaches the image checks.
+# Media on S3-compatible object storage (ops/storage.py): MEDIA_STORAGE_URL=s3://bucket/prefix?endpoint_url=…,
+# served from MEDIA_URL (a CDN or the bucket).
+MEDIA_STORAGE_URL = os.environ.get("MEDIA_STORAGE_URL", "")
+if MEDIA_STORAGE_URL:
+    from ops.storage import s3_media_storage
+
+    STORAGES["default"], MEDIA_URL = s3_media_storage(MEDIA_STORAGE_URL, os.environ.get("MEDIA_URL", ""))
+
 DATA_UPLOAD_MAX_MEMORY_SIZE = 12 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 FILE_UPLOAD_PERMISSIONS = 0o644
@@ -304,6 +324,10 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # sign-ups one client address (IPv6 by /64) and one mailbox may make (django-ratelimit, "count/period"; the
 # counts live in the default cache, so they are shared by all workers with REDIS_URL, per worker without).
 NEWSLETTER_FROM_EMAIL = os.environ.get("NEWSLETTER_FROM_EMAIL", f"{SITE_NAME} <newsletter@localhost>")
+
+# The folder agencies drop wire copy in (plain text or ninjs JSON); `manage.py ingest_wire` with no folder
+# named reads it, and moves what it took into its `done/` subfolder.
+WIRE_INBOX_DIR = os.environ.get("WIRE_INBOX_DIR", "")
 NEWSLETTER_LIST_DOMAIN = os.environ.get("NEWSLETTER_LIST_DOMAIN", "localhost")
 NEWSLETTER_CONFIRM_HOURS = int(os.environ.get("NEWSLETTER_CONFIRM_HOURS", "48"))
 NEWSLETTER_SIGNUP_RATE = os.environ.get("NEWSLETTER_SIGNUP_RATE", "10/h")
@@ -361,7 +385,7 @@ CONTENT_SECURITY_POLICY = {
         "default-src": [SELF],
         "script-src": [SELF, NONCE],
         "style-src": [SELF, PROSE_EDITOR_STYLE_HASH],
-        "img-src": [SELF, "data:"],
+        "img-src": [SELF, "data:", *([MEDIA_URL] if MEDIA_URL.startswith(("http://", "https://")) else [])],
         "font-src": [SELF],
         "connect-src": [SELF],
         "media-src": [SELF],

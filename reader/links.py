@@ -7,7 +7,7 @@ from django.conf import settings
 from django.urls import get_script_prefix, get_urlconf, reverse
 
 # Pages that every page links to (masthead, navigation, footer).
-SITE_LINK_NAMES = ("home", "search", "feed", "feed_atom", "regions", "topics")
+SITE_LINK_NAMES = ("home", "archive", "search", "feed", "feed_atom", "regions", "topics")
 
 
 # The scheme and host of the request being answered, for absolute URLs when SITE_URL is not set.

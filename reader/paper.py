@@ -7,14 +7,15 @@ How each fits the page cache:
   (or its story goes live), so the banner appears and ends by itself with no worker;
 - the **links to the outlet's pages** and each page are remembered with `site-pages`, which every save of a
   page touches;
-- **most read** counts only whole hours (the last 24 before the current one), so the list changes exactly on
-  the hour: the schedule names each hour's turn and touches `most-read`, and pages showing the list are
-  refreshed then (and whenever one of its stories changes, through its story's tag).
+- **most read** counts only whole hours (the last 24 before the current one), so the list can change only on
+  the hour: the schedule names each hour's turn and, when the list differs from the last hour's, touches
+  `most-read`, so pages showing it are refreshed then (and whenever one of its stories changes, through its
+  story's tag). Between the turns the list, like the page, is served from the cache.
 """
 
 from datetime import timedelta
 
-from django.db.models import Min, Q, Sum
+from django.db.models import Min, OuterRef, Q, Subquery, Sum
 
 from articles.models import Article, ArticleReads, BreakingNews, ListingEntry, StaticPage
 from articles.paper import read_hour
@@ -78,22 +79,14 @@ def most_read(at, limit=MOST_READ_LIMIT):
 
 
 def _breaking_moments_after(at):
-    """One query while no window is open or to come (the usual case), two otherwise."""
+    """When a window opens or closes next, or a story with an open or coming window goes live: one query."""
+    goes_live = ListingEntry.objects.of("all").filter(article_id=OuterRef("article_id"), public_at__gt=at)
     windows = BreakingNews.objects.aggregate(
         next_start=Min("starts_at", filter=Q(starts_at__gt=at)),
         next_end=Min("ends_at", filter=Q(ends_at__gt=at)),
+        next_live=Min(Subquery(goes_live.values("public_at")[:1]), filter=Q(ends_at__gt=at)),
     )
-    moments = [windows["next_start"], windows["next_end"]]
-    if windows["next_end"] is not None:
-        # A window opened for a story that is not live yet starts showing when the story goes live.
-        moments.append(
-            ListingEntry.objects.of("all")
-            .filter(public_at__gt=at, article__breaking_windows__ends_at__gt=at)
-            .order_by("public_at")
-            .values_list("public_at", flat=True)
-            .first()
-        )
-    return [moment for moment in moments if moment is not None]
+    return [moment for moment in windows.values() if moment is not None]
 
 
 def next_change(at):
@@ -104,7 +97,8 @@ def next_change(at):
 def changed_between(since, until):
     """The furniture tags of what changed in (since, until]."""
     tags = set()
-    if read_hour(since) != read_hour(until):
+    # On the hour, pages showing the list are refreshed only if the list really turned over.
+    if read_hour(since) != read_hour(until) and most_read(since) != most_read(until):
         tags.add(MOST_READ)
     window = {"__gt": since, "__lte": until}
     turned = BreakingNews.objects.filter(starts_at__gt=since, starts_at__lte=until).exists() or BreakingNews.objects.filter(

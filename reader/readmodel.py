@@ -30,6 +30,49 @@ class Listing(NamedTuple):
         return listing_tag(self.kind, self.pk)
 
 
+class Period(NamedTuple):
+    """A year, a month of it or a day of the archive (0 for a part not given)."""
+
+    year: int
+    month: int = 0
+    day: int = 0
+
+    def bounds(self):
+        return selectors.period_bounds(*self)
+
+
+def period_count(period: Period) -> int:
+    return remember(
+        "period-count", period, lambda: selectors.period_count(*period.bounds()), tags=lambda _c: {LISTING_ALL}
+    )
+
+
+def period_ids(period: Period, start: int, stop: int) -> list[int]:
+    return remember(
+        "period-ids",
+        (period, start, stop),
+        lambda: selectors.period_ids(*period.bounds(), start, stop),
+        tags=lambda _ids: {LISTING_ALL},
+    )
+
+
+def period_around(period: Period) -> dict:
+    """{"previous", "next": the moments of the nearest live stories outside the period, "parts": its months or days
+    with a live story (none for a day)}."""
+
+    def read():
+        start, end = period.bounds()
+        previous, following = selectors.period_neighbours(start, end)
+        unit = "day" if period.month else "month"
+        return {
+            "previous": previous,
+            "next": following,
+            "parts": [] if period.day else selectors.period_parts(start, end, unit),
+        }
+
+    return remember("period-around", period, read, tags=lambda _around: {LISTING_ALL})
+
+
 def article_tags(pks):
     return {article_tag(pk) for pk in pks}
 
@@ -50,9 +93,25 @@ def listing_ids(listing: Listing, start: int, stop: int) -> list[int]:
     )
 
 
-def search_ids(query: str) -> list[int]:
-    """Ids of live articles matching the (cleaned) query, best match first."""
-    return remember("search", (query,), lambda: search.ranked_ids(query), tags=lambda _ids: {LISTING_ALL})
+def search_ids(query: str, order: str = "relevance", section: tuple = (), start: str = "", end: str = "") -> list[int]:
+    """Ids of live articles matching the (cleaned) query, best match (or newest) first, maybe filtered by a section
+    ((vocabulary, tag pk)) and the dates [start, end] (ISO dates, in the site's time zone)."""
+
+    def read():
+        if not (order != "relevance" or section or start or end):
+            return search.ranked_ids(query)
+        first = selectors.period_bounds(*map(int, start.split("-")))[0] if start else None
+        after = selectors.period_bounds(*map(int, end.split("-")))[1] if end else None
+        return selectors.search_ids(query, order=order, section=section or None, start=first, end=after)
+
+    return remember("search", (query, order, section, start, end), read, tags=lambda _ids: {LISTING_ALL})
+
+
+def search_snippets(query: str, ids: tuple) -> dict:
+    """{id: marked passage} of one page of search results."""
+    return remember(
+        "search-snippets", (query, ids), lambda: selectors.search_snippets(query, ids), tags=lambda _s: article_tags(ids)
+    )
 
 
 def public_tags(vocabulary: str) -> list:

@@ -8,12 +8,16 @@ requests (that is `reader.readmodel`) and nothing raises Http404: a missing
 thing is None, and the view decides.
 """
 
+from datetime import date, datetime, time, timedelta
+
 from django.conf import settings
 from django.db import connection
 from django.db.models import Count, Exists, F, OuterRef, Value
 from django.urls import reverse
 from django.utils import timezone
+from django.utils import timezone
 
+from articles import search
 from articles.models import Article, Author, ListingEntry, RegionTag, TaggedRegion, TaggedTopic, TopicTag
 from articles.validators import MAX_TAGS_PER_ARTICLE
 
@@ -63,6 +67,83 @@ def listing_ids(kind, pk, start, stop):
     """Ids of one page of a list's live articles, newest first: one range of the listing index."""
     entries = listing_entries(kind, pk).newest_first().values_list("article_id", flat=True)
     return list(entries[start:stop])
+
+
+def period_bounds(year, month=0, day=0):
+    """[start, end) of a year, month or day in the site's time zone, or None for a date that does not exist."""
+    try:
+        first = date(year, month or 1, day or 1)
+        if day:
+            after = first + timedelta(days=1)
+        elif month:
+            after = date(year + month // 12, month % 12 + 1, 1)
+        else:
+            after = date(year + 1, 1, 1)
+    except (ValueError, OverflowError):
+        return None
+    zone = timezone.get_current_timezone()
+    return (
+        timezone.make_aware(datetime.combine(first, time.min), zone),
+        timezone.make_aware(datetime.combine(after, time.min), zone),
+    )
+
+
+def period_entries(start, end):
+    """The live entries of every story that went live in [start, end): one range of the listing index."""
+    return listing_entries("all").filter(public_at__gte=start, public_at__lt=end)
+
+
+def period_count(start, end):
+    return period_entries(start, end).count()
+
+
+def period_ids(start, end, first, stop):
+    """Ids of one page of the stories that went live in [start, end), newest first."""
+    return list(period_entries(start, end).newest_first().values_list("article_id", flat=True)[first:stop])
+
+
+def period_neighbours(start, end):
+    """(the moment of the newest live story before start, of the oldest live one from end): each one index seek."""
+    before = listing_entries("all").filter(public_at__lt=start).newest_first().values_list("public_at", flat=True)
+    after = (
+        listing_entries("all")
+        .filter(public_at__gte=end)
+        .order_by("public_at", "article_id")
+        .values_list("public_at", flat=True)
+    )
+    return before.first(), after.first()
+
+
+def period_parts(start, end, unit):
+    """The months (unit "month") or days ("day") in [start, end) with a live story, in the site's time zone."""
+    return [moment.date() for moment in period_entries(start, end).datetimes("public_at", unit, order="ASC")]
+
+
+def search_ids(query, *, order="relevance", section=None, start=None, end=None):
+    """Ids of the live articles matching query, best match (or newest) first, optionally only those listed under
+    a section ((vocabulary, tag pk): a region's includes the places inside it) or gone live in [start, end).
+
+    Filters apply to the ranked candidates (`articles.search.ranked`), the newest matches of the index.
+    """
+    rows = search.ranked(query)
+    if start is not None or end is not None:
+        rows = [row for row in rows if (start is None or row[2] >= start) and (end is None or row[2] < end)]
+    if section is not None and rows:
+        kind, key = section
+        listed = set(
+            ListingEntry.objects.filter(kind=kind, key=key, article_id__in=[pk for pk, _rank, _moment in rows])
+            .values_list("article_id", flat=True)
+        )
+        rows = [row for row in rows if row[0] in listed]
+    if order == "date":
+        rows = sorted(rows, key=lambda row: (row[2], row[0]), reverse=True)
+    return [pk for pk, _rank, _moment in rows]
+
+
+def search_snippets(query, ids):
+    """{id: the passage of the story that best shows the query, its words marked} for these articles."""
+    rows = Article.objects.filter(pk__in=list(ids)).order_by().values_list("pk", "standfirst", "body")
+    return {pk: search.snippet(query, standfirst, body) for pk, standfirst, body in rows}
 
 
 def by_ids(ids):

@@ -6,8 +6,35 @@ register_converter(paper_views.SitePageKindConverter, "site_page")
 
 app_name = "reader"
 
+
+class YearConverter:
+    """Four digits (a year of the archive), as an int; written back zero-padded."""
+
+    regex = "[0-9]{4}"
+    digits = 4
+
+    def to_python(self, value):
+        return int(value)
+
+    def to_url(self, value):
+        return f"{int(value):0{self.digits}d}"
+
+
+class MonthOrDayConverter(YearConverter):
+    regex = "[0-9]{2}"
+    digits = 2
+
+
+register_converter(YearConverter, "yyyy")
+register_converter(MonthOrDayConverter, "mm")
+
 urlpatterns = [
     path("", views.HomeView.as_view(), name="home"),
+    path("news/", views.NewsArchiveView.as_view(), name="archive"),
+    # Before the articles: a story's slug is never four digits alone (`articles.slugs.slug_base`).
+    path("news/<yyyy:year>/", views.DateArchiveView.as_view(), name="archive_year"),
+    path("news/<yyyy:year>/<mm:month>/", views.DateArchiveView.as_view(), name="archive_month"),
+    path("news/<yyyy:year>/<mm:month>/<mm:day>/", views.DateArchiveView.as_view(), name="archive_day"),
     path("news/<slug:slug>/", views.ArticleDetailView.as_view(), name="detail"),
     path("regions/", views.RegionIndexView.as_view(), name="regions"),
     path("topics/", views.TopicIndexView.as_view(), name="topics"),

@@ -1,23 +1,26 @@
 import logging
 import sqlite3
 import sys
+from datetime import datetime
 
 from django.conf import settings
 from django.core.paginator import InvalidPage, Paginator
 from django.db import InterfaceError, OperationalError, connection
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, HttpResponsePermanentRedirect
 from django.shortcuts import render
 from django.template import loader
 from django.urls import reverse
 from django.utils.cache import patch_cache_control
+from django.utils.timezone import localdate
 from django.views.decorators.cache import cache_control
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 from django.views.generic import TemplateView
 
-from articles.search import MAX_QUERY_LENGTH, clean_query
+from articles.search import MAX_QUERY_LENGTH
 from pagecache.paginator import LazyPages
 
 from . import readmodel, selectors
+from .forms import SearchForm
 from .links import absolute, site_links
 
 logger = logging.getLogger(__name__)
@@ -65,8 +68,68 @@ class ListingView(PaginatedIdsMixin, TemplateView):
         )
 
 
+class NewsArchiveView(ListingView):
+    """Every live story, latest first: the paper's archive, page by page (`/news/`)."""
+
+    template_name = "reader/archive.html"
+
+
+class DateArchiveView(PaginatedIdsMixin, TemplateView):
+    """The live stories of one year, month or day, newest first, with the nearest periods before and after.
+
+    A date that does not exist, or a period with no live story, is a 404.
+    """
+
+    template_name = "reader/archive.html"
+
+    def get(self, request, *args, **kwargs):
+        self.period = readmodel.Period(kwargs["year"], kwargs.get("month", 0), kwargs.get("day", 0))
+        self.bounds = self.period.bounds() if kwargs.get("month", 1) and kwargs.get("day", 1) else None
+        if self.bounds is None or not readmodel.period_count(self.period):
+            raise Http404("No stories in this period.")
+        return super().get(request, *args, **kwargs)
+
+    def article_ids(self):
+        return LazyPages(
+            count=lambda: readmodel.period_count(self.period),
+            fetch=lambda start, stop: readmodel.period_ids(self.period, start, stop),
+        )
+
+    def get_context_data(self, **kwargs):
+        around = readmodel.period_around(self.period)
+        unit = "day" if self.period.day else "month" if self.period.month else "year"
+        return super().get_context_data(
+            period=self.period,
+            period_start=self.bounds[0],
+            unit=unit,
+            previous=archive_link(around["previous"], unit),
+            next=archive_link(around["next"], unit),
+            parts=[(part, archive_link(part, "day" if self.period.month else "month")) for part in around["parts"]],
+            **kwargs,
+        )
+
+
+def archive_link(moment, unit):
+    """(the date, the archive page's path) of the year, month or day holding moment (a datetime or date), or None."""
+    if moment is None:
+        return None
+    day = localdate(moment) if isinstance(moment, datetime) else moment
+    parts = {"year": day.year}
+    if unit in {"month", "day"}:
+        parts["month"] = day.month
+    if unit == "day":
+        parts["day"] = day.day
+    return day, reverse(f"reader:archive_{unit}", kwargs=parts)
+
+
 class HomeView(TemplateView):
     template_name = "reader/home.html"
+
+    def get(self, request, *args, **kwargs):
+        # The home page has one page: any other ?page= is a 404, as on every paginated list.
+        if request.GET.get("page", "1") != "1":
+            raise Http404("The home page has no other pages; older stories are in the archive.")
+        return super().get(request, *args, **kwargs)
 
     def get_context_data(self, **kwargs):
         plan = readmodel.home_plan()
@@ -130,7 +193,7 @@ class SectionView(ListingView):
     def get(self, request, *args, **kwargs):
         self.tag = readmodel.public_tag(self.vocabulary, kwargs["slug"])
         if self.tag is None:
-            raise Http404("No such section.")
+            return redirect_to_lowercase(request, kwargs["slug"], lambda slug: readmodel.public_tag(self.vocabulary, slug))
         return super().get(request, *args, **kwargs)
 
     def listing(self):
@@ -138,6 +201,17 @@ class SectionView(ListingView):
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(tag=self.tag, vocabulary=self.vocabulary, **kwargs)
+
+
+def redirect_to_lowercase(request, slug, find):
+    """Slugs are lower case: `/region/London/` redirects (permanently) to `/region/london/`; else a 404."""
+    if slug != slug.lower():
+        found = find(slug.lower())
+        if found is not None:
+            path = request.path.replace(f"/{slug}/", f"/{found.slug}/", 1)
+            query = request.META.get("QUERY_STRING", "")
+            return HttpResponsePermanentRedirect(f"{path}?{query}" if query else path)
+    raise Http404("No such page.")
 
 
 class RegionView(SectionView):
@@ -186,7 +260,7 @@ class AuthorView(ListingView):
     def get(self, request, *args, **kwargs):
         self.author = readmodel.public_author(kwargs["slug"])
         if self.author is None:
-            raise Http404("No such author.")
+            return redirect_to_lowercase(request, kwargs["slug"], readmodel.public_author)
         return super().get(request, *args, **kwargs)
 
     def listing(self):
@@ -197,20 +271,47 @@ class AuthorView(ListingView):
 
 
 class SearchView(PaginatedIdsMixin, TemplateView):
+    """Search results with a marked passage of each story, by best match or newest first, filtered by a
+    section and a date range; a filter that does not parse is reported and ignored."""
+
     template_name = "reader/search.html"
 
     def get(self, request, *args, **kwargs):
-        self.query = clean_query(request.GET.get("q", ""))
+        self.sections = {
+            f"{vocabulary}:{tag.slug}": (vocabulary, tag)
+            for vocabulary in ("region", "topic")
+            for tag in readmodel.public_tag_list(vocabulary)
+        }
+        choices = [(value, f"{vocabulary.title()}: {tag.name}") for value, (vocabulary, tag) in self.sections.items()]
+        self.form = SearchForm(request.GET, sections=choices)
+        self.query = self.form.value("q")
         return super().get(request, *args, **kwargs)
 
     def article_ids(self):
-        return readmodel.search_ids(self.query) if self.query else []
+        if not self.query:
+            return []
+        section = self.sections.get(self.form.value("section"))
+        start, end = self.form.value("start", None), self.form.value("end", None)
+        return readmodel.search_ids(
+            self.query,
+            self.form.value("sort", "relevance"),
+            (section[0], section[1].pk) if section else (),
+            start.isoformat() if start else "",
+            end.isoformat() if end else "",
+        )
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(query=self.query, max_query_length=MAX_QUERY_LENGTH, noindex=True, **kwargs)
+        context = super().get_context_data(
+            query=self.query, form=self.form, max_query_length=MAX_QUERY_LENGTH, noindex=True, **kwargs
+        )
+        ids = tuple(context["article_ids"])
+        snippets = readmodel.search_snippets(self.query, ids) if ids else {}
+        cards = readmodel.card_groups([([pk], "list") for pk in ids])
+        context["results"] = [(card[0], snippets.get(pk)) for pk, card in zip(ids, cards, strict=True) if card]
+        return context
 
 
-@require_GET
+@require_safe
 @cache_control(max_age=3600, public=True)
 def robots_txt(request):
     lines = [

@@ -1,5 +1,5 @@
 """The editors' desk, in the Django admin. Every state change and every save goes through `articles.services`."""
 
-from . import desk, library, notifications, paper, vocabularies
+from . import desk, library, notifications, paper, vocabularies, wire
 
-__all__ = ["desk", "library", "notifications", "paper", "vocabularies"]
+__all__ = ["desk", "library", "notifications", "paper", "vocabularies", "wire"]

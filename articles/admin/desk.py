@@ -11,6 +11,7 @@ from ..exceptions import ArticleError
 from ..models import Article, Byline, Correction
 from ..suggestions import suggested_tags
 from .autosave_views import AutosaveViewsMixin
+from .calendar import CalendarViewsMixin
 from .filters import (
     BADGE_LABELS,
     AuthorFilter,
@@ -34,7 +35,7 @@ class BylineInline(admin.TabularInline):
 
 
 @admin.register(Article)
-class ArticleAdmin(StoryListMixin, AutosaveViewsMixin, WorkflowViewsMixin, VersionAdmin):
+class ArticleAdmin(CalendarViewsMixin, StoryListMixin, AutosaveViewsMixin, WorkflowViewsMixin, VersionAdmin):
     form = ArticleAdminForm
     list_display = [
         "headline",

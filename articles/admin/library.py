@@ -44,9 +44,13 @@ class LibraryImageForm(forms.ModelForm):
         widgets = {"focal_x": FocalPointWidget, "focal_y": FocalPointWidget}
 
 
-class LibraryImageChangeForm(LibraryImageForm):
-    class Meta(LibraryImageForm.Meta):
+class LibraryImageChangeForm(forms.ModelForm):
+    """The file stays as uploaded (its crops follow the focal point); its words and focal point change."""
+
+    class Meta:
+        model = LibraryImage
         fields = ["caption", "credit", "alt", "focal_x", "focal_y"]
+        widgets = {"focal_x": FocalPointWidget, "focal_y": FocalPointWidget}
 
 
 @admin.register(LibraryImage)

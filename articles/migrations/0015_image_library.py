@@ -1,9 +1,22 @@
+from importlib import import_module
+
 import django.core.validators
 import django.db.models.deletion
 from django.conf import settings
 from django.db import migrations, models
 
 import articles.images
+
+SEARCH_TABLE = import_module("articles.migrations.0008_sqlite_search_table")
+
+
+def restore_search_triggers(apps, schema_editor):
+    """SQLite rebuilds the article table to add a column with a default, dropping its triggers: the search
+    index's (0008) are made again."""
+    if schema_editor.connection.vendor == "sqlite":
+        for statement in SEARCH_TABLE.FORWARD:
+            if statement.startswith("CREATE TRIGGER "):
+                schema_editor.execute(statement.replace("CREATE TRIGGER ", "CREATE TRIGGER IF NOT EXISTS ", 1))
 
 
 def _size(storage, name, fallback):
@@ -177,5 +190,6 @@ class Migration(migrations.Migration):
                 "embed it.",
             ),
         ),
+        migrations.RunPython(restore_search_triggers, migrations.RunPython.noop),
         migrations.RunPython(hero_images_into_library, migrations.RunPython.noop),
     ]

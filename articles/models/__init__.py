@@ -31,6 +31,7 @@ from .tags import (
     VocabularyManager,
     VocabularyTag,
 )
+from .wire import WireItem
 
 __all__ = [
     "ARTICLE_VERSION_FOLLOWS",
@@ -45,8 +46,8 @@ __all__ = [
     "SLUG_MAX_LENGTH",
     "Article",
     "ArticleQuerySet",
-    "ArticleTransition",
     "ArticleReads",
+    "ArticleTransition",
     "Author",
     "Autosave",
     "BreakingNews",
@@ -74,6 +75,7 @@ __all__ = [
     "TopicTag",
     "VocabularyManager",
     "VocabularyTag",
+    "WireItem",
     "new_preview_key",
 ]
 

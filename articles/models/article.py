@@ -174,6 +174,10 @@ class Article(models.Model):
                 # Pictures from the image library and embeds, stored as references (static/articles/prose_media.js).
                 "LibraryImage": True,
                 "Embed": True,
+                "Table": True,
+                "TableRow": True,
+                "TableHeader": True,
+                "TableCell": True,
             }
         },
         help_text="Cleaned on every save: scripts, styles and unsafe links are removed. Drop or paste a picture to "

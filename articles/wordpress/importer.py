@@ -139,9 +139,9 @@ class Importer:
                 done += self.import_batch(batch)
                 batch = []
                 self.progress(done, self.report.items)
-        if batch:
+        if batch or not done:
             done += self.import_batch(batch)
-        self.progress(done, self.report.items)
+            self.progress(done, self.report.items)
 
     @transaction.atomic
     def import_batch(self, batch):
@@ -225,7 +225,13 @@ class Importer:
         ImportedPost.objects.update_or_create(
             source=self.source,
             post_id=item.post_id,
-            defaults={"article": article, "checksum": checksum, "status": article.status, "version": article.version},
+            defaults={
+                "article": article,
+                "checksum": checksum,
+                # A state kept from the desk stays the desk's: the import's own last state is remembered.
+                "status": article.status if status is not None else record.status,
+                "version": article.version,
+            },
         )
         if record:
             self.report.updated += 1

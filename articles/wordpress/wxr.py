@@ -32,6 +32,10 @@ DC_NAMESPACE = re.compile(r"^https?://purl\.org/dc/elements/1\.1/$")
 # The longest text kept for a post's content or excerpt, and for any other field; beyond it the item is skipped.
 MAX_CONTENT_CHARACTERS = 2_000_000
 MAX_FIELD_CHARACTERS = 20_000
+# Categories, tags and meta entries one post may have, and authors, categories and tags the site may list.
+MAX_RECORDS_PER_ITEM = 2_000
+MAX_CHANNEL_RECORDS = 500_000
+WANTED_META = {"_thumbnail_id", "_wp_attached_file", "_wp_attachment_image_alt"}
 
 
 class WXRError(ArticleError):
@@ -213,13 +217,16 @@ class _Handler(ContentHandler):
 
     def _wants_text(self, key, depth):
         if self.record is not None and key[0] == "wp" and key[1] in RECORD_FIELDS:
-            return True
+            # Plugins keep large values in post meta; only the few the import reads are gathered.
+            return key[1] != "meta_value" or self.record.get("meta_key", "").strip() in WANTED_META
         if self.item is not None:
             return (depth == 3 and key in ITEM_FIELDS) or (depth == 3 and key == ("", "category"))
         return depth == 2 and key in CHANNEL_FIELDS
 
     def _overflow(self, key):
-        if self.item is not None:
+        if self.record is not None and key[1] in RECORD_FIELDS:
+            self.record["overflow"] = key[1]
+        elif self.item is not None:
             self.item.oversized = self.item.oversized or ITEM_FIELDS.get(key, key[1])
         elif key == ("wp", "wxr_version") or key[1] in {"base_site_url", "link"}:
             raise WXRError(f"the export's <{key[1]}> is implausibly long; is this a WordPress export?")
@@ -242,12 +249,23 @@ class _Handler(ContentHandler):
     def _close_record(self, key):
         record, self.record = self.record, None
         if key == ("", "category") and self.item is not None:
+            if len(self.item.terms) >= MAX_RECORDS_PER_ITEM:
+                self.item.oversized = self.item.oversized or "list of categories and tags"
+                return
             self.item.terms.append(
                 Term(domain=record["domain"], slug=record["nicename"].strip(), name=record.get("name", "").strip())
             )
+        elif "overflow" in record:
+            if self.item is not None:
+                self.item.oversized = self.item.oversized or record["overflow"]
         elif key == ("wp", "postmeta") and self.item is not None:
-            if "meta_key" in record:
+            if "meta_key" in record and len(self.item.meta) < MAX_RECORDS_PER_ITEM:
                 self.item.meta[record["meta_key"].strip()] = record.get("meta_value", "")
+        elif (
+            self.item is None
+            and len(self.channel.authors) + len(self.channel.categories) + len(self.channel.tags) >= MAX_CHANNEL_RECORDS
+        ):
+            raise WXRError(f"the export lists more than {MAX_CHANNEL_RECORDS:,} authors, categories and tags.")
         elif key == ("wp", "author") and self.item is None:
             login = record.get("author_login", "").strip()
             if login:

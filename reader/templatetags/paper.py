@@ -39,6 +39,6 @@ def share_links(path, title):
             ("X", "https://x.com/intent/post?" + urlencode({"url": url, "text": title})),
             ("Facebook", "https://www.facebook.com/sharer/sharer.php?" + urlencode({"u": url})),
             ("WhatsApp", "https://wa.me/?" + urlencode({"text": f"{title} {url}"})),
-            ("Email", f"mailto:?subject={quote(title)}&body={quote(url)}"),
+            ("Email", f"mailto:?subject={quote(title, safe='')}&body={quote(url, safe='')}"),
         ],
     }

@@ -215,6 +215,39 @@ export const LibraryImage = Node.create({
     return [
       new Plugin({
         props: {
+          // Text pasted from Word or Google Docs: headings moved to the body's levels (h2 to h4), and pictures
+          // either uploaded (when the paste carries their bytes) or named, so none disappears unnoticed.
+          transformPastedHTML(html) {
+            const doc = new DOMParser().parseFromString(html, "text/html");
+            if (doc.querySelector("h1")) {
+              for (const heading of doc.querySelectorAll("h1, h2, h3, h4, h5, h6")) {
+                const level = Math.min(Math.max(Number(heading.tagName[1]) + 1, 2), 4);
+                const replacement = doc.createElement("h" + level);
+                replacement.append(...heading.childNodes);
+                heading.replaceWith(replacement);
+              }
+            }
+            const pictures = Array.from(doc.querySelectorAll("img"));
+            if (!pictures.length) return doc.body.innerHTML;
+            const carried = pictures.filter((img) => /^data:image\/(jpeg|png|webp|gif);base64,/.test(img.src));
+            for (const img of pictures) img.remove();
+            const files = carried.map((img, index) => {
+              const [head, data] = img.src.split(",");
+              const type = head.slice(5, head.indexOf(";"));
+              const bytes = Uint8Array.from(atob(data), (c) => c.charCodeAt(0));
+              return new File([bytes], "pasted-" + (index + 1) + "." + type.split("/")[1].replace("jpeg", "jpg"), { type });
+            });
+            if (files.length) setTimeout(() => insertUploads(editor, files), 0);
+            const left = pictures.length - files.length;
+            if (left) {
+              say(
+                "The pasted text had " + left + (left === 1 ? " picture" : " pictures") + " the browser could not copy. " +
+                  "Save " + (left === 1 ? "it" : "them") + " from the document and drop the file" + (left === 1 ? "" : "s") +
+                  " here (or use the upload button) to add " + (left === 1 ? "it" : "them") + " to the text."
+              );
+            }
+            return doc.body.innerHTML;
+          },
           handleDrop(view, event) {
             const files = imageFiles(event.dataTransfer && event.dataTransfer.files);
             if (!files.length) return false;

@@ -113,3 +113,22 @@ def test_the_sanitiser_keeps_only_the_two_figure_forms(markup, kept):
     cleaned = sanitize_html(markup)
     assert cleaned == kept
     assert sanitize_html(cleaned) == cleaned
+
+
+PASTED = [
+    # Word and Google Docs: headings outside h2–h4 move to the nearest level, tables stay simple.
+    ("<h1>Council votes</h1><p>Text</p>", "<h2>Council votes</h2><p>Text</p>"),
+    ("<H6 class='MsoHeading6'>Small print</H6>", "<h4>Small print</h4>"),
+    (
+        '<table style="width:600px" border="1"><colgroup><col width="200"></colgroup><tbody>'
+        '<tr><th colspan="1" style="mso-x">Ward</th><td colspan="2" rowspan="999">Votes</td></tr></tbody></table>',
+        '<table><tbody><tr><th>Ward</th><td colspan="2">Votes</td></tr></tbody></table>',
+    ),
+    ('<table><tr><td onclick="x()"><img src="file:///C:/pic.png">1</td></tr></table>', "<table><tbody><tr><td>1</td></tr></tbody></table>"),
+]
+
+
+@pytest.mark.parametrize(("markup", "kept"), PASTED)
+def test_pasted_headings_and_tables(markup, kept):
+    assert sanitize_html(markup) == kept
+    assert sanitize_html(kept) == kept

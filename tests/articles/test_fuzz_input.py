@@ -52,8 +52,8 @@ def _element(children):
     return st.tuples(st.sampled_from(TAGS), attributes, st.lists(children, max_size=4)).map(render)
 
 
-html_documents = st.recursive(texts, _element, max_leaves=25).map(str)
-html_fragments = st.lists(st.one_of(html_documents, st.sampled_from(RAW)), max_size=6).map("".join)
+html_documents = st.recursive(texts, _element, max_leaves=10).map(str)
+html_fragments = st.lists(st.one_of(html_documents, st.sampled_from(RAW)), max_size=4).map("".join)
 
 
 class ElementCollector(HTMLParser):
@@ -75,14 +75,14 @@ def elements_of(html):
     return collector.elements
 
 
-@budget(300)
+@budget(200)
 @given(html_fragments)
 def test_sanitiser_output_is_a_fixed_point(html):
     once = sanitize_html(html)
     assert sanitize_html(once) == once
 
 
-@budget(300)
+@budget(200)
 @given(html_fragments)
 def test_sanitiser_keeps_no_element_attribute_or_link_scheme_outside_the_allow_list(html):
     for tag, attrs in elements_of(sanitize_html(html)):
@@ -98,7 +98,7 @@ def test_sanitiser_keeps_no_element_attribute_or_link_scheme_outside_the_allow_l
 # Text helpers ----------------------------------------------------------------------------------------------------------
 
 
-@budget(500)
+@budget(300)
 @given(st.text(max_size=200))
 def test_ascii_slug_is_always_a_non_empty_ascii_slug_within_its_length(value):
     slug = text.ascii_slug(value, max_length=60, fallback_prefix="tag")
@@ -136,7 +136,7 @@ form_text = st.one_of(
 )
 
 
-@budget(400)
+@budget(200)
 @given(form_text, form_text, st.text(max_size=80), st.sampled_from(["", "backdate", "now", "x"]))
 def test_transition_form_gives_errors_never_exceptions(publish_at, embargo_ends_at, comment, when_past):
     form = TransitionForm(
@@ -166,7 +166,8 @@ def test_a_typed_time_is_a_plausible_time_or_a_plain_error(value):
 @given(st.text(max_size=80), st.text(max_size=300))
 def test_correction_form_refuses_control_characters_and_nothing_else(kind, note):
     form = CorrectionForm({"kind": kind, "text": note})
-    assert form.is_valid() == (validators.control_character_problem(note) is None)
+    # The kind is checked by the service against its choices; Django's own field refuses a NUL in it.
+    assert form.is_valid() == (validators.control_character_problem(note) is None and "\x00" not in kind)
 
 
 # Image uploads: generated malformed files -----------------------------------------------------------------------------

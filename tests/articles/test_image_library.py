@@ -8,6 +8,7 @@ import pytest
 from django.apps import apps as global_apps
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
+from django.core.management import call_command
 from django.db import connection
 from PIL import Image, ImageDraw
 
@@ -217,3 +218,18 @@ def test_existing_hero_images_migrate_into_the_library(media_root):
     assert image.renditions["crops"]["full"] == old_renditions
     assert set(Article.objects.values_list("hero_id", flat=True)) == {image.pk}
     assert set(image.stories.values_list("pk", flat=True)) == {article.pk, other.pk}
+
+
+def test_rebuild_renditions_gives_migrated_images_their_crops(media_root):
+    image = library_image()
+    article = make_article()
+    article.hero = image
+    article_save(article=article, user=make_user("Editor"))
+    full = image.renditions["crops"]["full"]
+    LibraryImage.objects.filter(pk=image.pk).update(renditions={"crops": {"full": full}})
+    Article.objects.filter(pk=article.pk).update(hero_renditions=full)
+    call_command("rebuild_renditions", stdout=io.StringIO())
+    image.refresh_from_db()
+    article.refresh_from_db()
+    assert image.renditions["crops"]["card"]["jpeg"]
+    assert article.hero_renditions["card"] == image.renditions["crops"]["card"]

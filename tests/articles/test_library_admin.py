@@ -79,7 +79,7 @@ def test_the_focal_point_is_set_on_the_change_form_and_recrops(client, media_roo
         f"{LIBRARY}{image.pk}/change/",
         {"caption": "New", "credit": "C", "alt": "A square", "focal_x": "0.5", "focal_y": "0.1"},
     )
-    assert response.status_code == 302
+    assert response.status_code == 302, response.context["adminform"].form.errors
     image.refresh_from_db()
     assert (image.focal_y, image.caption) == (0.1, "New")
     assert image.renditions["crops"]["card"]["jpeg"][0]["url"] != old_card

@@ -17,11 +17,13 @@ import reversion
 from django.contrib.admin.models import LogEntry
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
 from reversion.models import Revision, Version
 
 from articles import services
+from articles.inbox import wire_receive
 from articles.models import (
     Article,
     ArticleTransition,
@@ -37,6 +39,7 @@ from articles.models import (
     TaggedRegion,
     TaggedTopic,
     TopicTag,
+    WireItem,
 )
 from tests.helpers.factories import make_author, make_footer, make_user
 from tests.helpers.workflow_helpers import article_in, form_data, make_cast
@@ -66,6 +69,7 @@ WATCHED = [
     TopicTag,
     TaggedRegion,
     TaggedTopic,
+    WireItem,
     User,
     User.groups.through,
     User.user_permissions.through,
@@ -102,6 +106,7 @@ def world():
     for role in DESK:
         Autosave.objects.create(article=draft, user=cast[role], content={"headline": "Kept"}, based_on_version=1)
     group, _ = Group.objects.get_or_create(name="Interns")
+    wire = wire_receive(raw=b"Wire copy zqwire.\nMore of it.\n", name="zqwire.txt")
     return {
         **cast,
         "draft": draft,
@@ -122,6 +127,7 @@ def world():
         "spare_region": RegionTag.objects.create(name="Mayfair"),
         "spare_topic": TopicTag.objects.create(name="Gardening"),
         "target_user": cast["other_reporter"],
+        "wire": wire,
     }
 
 
@@ -495,8 +501,24 @@ def group_data(w, new=False):
 
 
 READERS = {"owner", "other_reporter", "editor", "admin"}
+WIRE_ROWS = [
+    Row("wire list", "GET", admin_url("articles_wireitem_changelist"), EDITORS),
+    Row("wire preview", "GET", admin_url("articles_wireitem_change", "wire"), EDITORS),
+    Row("wire upload form", "GET", admin_url("articles_wireitem_upload"), EDITORS),
+    Row(
+        "wire upload",
+        "POST",
+        admin_url("articles_wireitem_upload"),
+        EDITORS,
+        lambda w: {"files": SimpleUploadedFile("new.txt", b"Fresh copy.\nMore.\n", "text/plain")},
+        ok=302,
+    ),
+    Row("wire to a draft", "POST", admin_url("articles_wireitem_draft", "wire"), EDITORS, ok=302),
+    Row("wire discarded", "POST", admin_url("articles_wireitem_discard", "wire"), EDITORS, ok=302),
+]
 ROWS = [
     *ARTICLE_ROWS,
+    *WIRE_ROWS,
     *vocabulary_rows("footer", "articles_promofooter", "footer", footer_data, READERS),
     *vocabulary_rows("author", "articles_author", "owner_author", author_data, READERS, "spare_author"),
     *vocabulary_rows("region", "articles_regiontag", "region", tag_data("region"), READERS, "spare_region"),

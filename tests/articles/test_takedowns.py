@@ -25,11 +25,13 @@ def cast():
     return make_cast()
 
 
-def test_a_story_taken_down_answers_410_and_leaves_every_list(cast):
-    article = article_in("published", cast, headline="Contested council story", regions=["Pimlico"])
+def test_a_story_taken_down_answers_410_and_leaves_every_list(cast, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        article = article_in("published", cast, headline="Contested council story", regions=["Pimlico"])
     reader = Client()
     assert reader.get(article.get_absolute_url()).status_code == 200
-    taken_down = article_take_down(article=article, user=cast["editor"], comment="A court order.")
+    with django_capture_on_commit_callbacks(execute=True):
+        taken_down = article_take_down(article=article, user=cast["editor"], comment="A court order.")
 
     assert taken_down.status == Article.Status.TAKEN_DOWN
     assert not taken_down.is_live
@@ -55,7 +57,9 @@ def test_a_takedown_needs_its_reason_and_a_role_that_may_take_it(cast):
     assert Article.objects.get(pk=article.pk).is_live
 
 
-def test_only_an_admin_brings_a_story_back_and_then_it_is_published_deliberately(cast):
+def test_only_an_admin_brings_a_story_back_and_then_it_is_published_deliberately(
+    cast, django_capture_on_commit_callbacks
+):
     article = article_in("taken_down", cast)
     editor, admin = cast["editor"], cast["admin"]
     with pytest.raises(InvalidTransitionError):
@@ -67,10 +71,12 @@ def test_only_an_admin_brings_a_story_back_and_then_it_is_published_deliberately
     assert [t.name for t in workflow.allowed_transitions(editor, article)] == []
     assert [t.name for t in workflow.allowed_transitions(admin, article)] == ["reinstate"]
 
-    reinstated = article_reinstate(article=article, user=admin, comment="The order was lifted.")
+    with django_capture_on_commit_callbacks(execute=True):
+        reinstated = article_reinstate(article=article, user=admin, comment="The order was lifted.")
     assert reinstated.status == Article.Status.UNPUBLISHED
     assert Client().get(article.get_absolute_url()).status_code == 404
-    article_publish(article=reinstated, user=editor)
+    with django_capture_on_commit_callbacks(execute=True):
+        article_publish(article=reinstated, user=editor)
     assert Client().get(article.get_absolute_url()).status_code == 200
 
 
@@ -90,10 +96,6 @@ def test_unpublishing_or_taking_down_stops_every_preview_link(cast, step):
         assert "Preview then pulled" not in response.content.decode()
         link.refresh_from_db()
         assert link.revoked_at is not None
-    if step == "unpublish":
-        # A link shared after the unpublish is a new decision, and works.
-        fresh = preview_link_create(article=article, user=editor)
-        assert "Preview then pulled" in Client().get(fresh.get_absolute_url()).content.decode()
 
 
 def test_a_scheduled_story_taken_down_never_goes_live(cast, time_machine):

@@ -8,12 +8,18 @@ with database access); a page answering anything but 200 also goes in STATUS.
 from io import StringIO
 
 import pytest
+from django.core.files.base import ContentFile
 from django.core.management import call_command
 from django.test import RequestFactory
+from django.utils import timezone
 
+from articles import image_library
 from articles.models import Article, Author, ListingEntry, RegionTag, TopicTag
+from articles.services import article_save
 from reader.views import database_unavailable, server_error
 from tests.helpers import html_checker
+from tests.helpers.factories import make_user
+from tests.helpers.images import image_bytes
 
 pytestmark = pytest.mark.django_db
 
@@ -31,6 +37,7 @@ PAGES = {
     "home": "/",
     "article": lambda: newest_live().get_absolute_url(),
     "article with a correction and a footer teaser": lambda: with_correction().get_absolute_url(),
+    "article with pictures in its text and an embed": lambda: with_pictures_and_embed().get_absolute_url(),
     "regions index": "/regions/",
     "topics index": "/topics/",
     "region": lambda: busiest(RegionTag, "region"),
@@ -39,14 +46,36 @@ PAGES = {
     "search form": "/search/",
     "search results": "/search/?q=council",
     "search, no match": "/search/?q=zebracrossingfund",
+    "archive": "/news/",
+    "archive year": lambda: archive_page(newest_live(), "%Y"),
+    "archive month": lambda: archive_page(newest_live(), "%Y/%m"),
+    "archive day": lambda: archive_page(newest_live(), "%Y/%m/%d"),
     "not found": "/news/there-is-no-such-story/",
 }
 STATUS = {"not found": 404}
 
 
+def archive_page(article, pattern):
+    return f"/news/{timezone.localdate(article.publish_at).strftime(pattern)}/"
+
+
 def with_correction():
     article = newest_live()
     article.corrections.create(text="An earlier version gave the wrong date for the walk.")
+    return article
+
+
+def with_pictures_and_embed():
+    article = Article.objects.live().order_by("publish_at", "pk").first()
+    picture = image_library.create_library_image(
+        file=ContentFile(image_bytes("JPEG", size=(1200, 800))), name="lanterns.jpg", alt="Lanterns", credit="Staff"
+    )
+    article.hero = picture
+    article.body = (
+        f'<p>Before.</p><figure data-image="{picture.pk}" data-caption="Lanterns at dusk"></figure>'
+        '<p>Between.</p><figure data-embed="https://www.youtube.com/watch?v=dQw4w9WgXcQ"></figure><p>After.</p>'
+    )
+    article_save(article=article, user=make_user("Editor"))
     return article
 
 

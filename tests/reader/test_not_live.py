@@ -5,7 +5,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from articles.models import Article, OldAddress
+from articles.models import Article, ArticleReads, BreakingNews, OldAddress
 from tests.helpers.factories import make_article, make_author, make_footer
 
 pytestmark = pytest.mark.django_db
@@ -52,6 +52,12 @@ def matrix():
     )
     # A footer teasing a hidden story must not show it under the live one.
     make_footer(is_default=True, teaser_article=hidden["scheduled"][0])
+    # Marked as breaking news and read more than the live story: neither the banner nor "most read" may show them.
+    hour = now.replace(minute=0, second=0, microsecond=0)
+    for article, _word in hidden.values():
+        BreakingNews.objects.create(article=article, starts_at=now - timedelta(hours=1), ends_at=now + timedelta(hours=5))
+        ArticleReads.objects.create(article=article, hour=hour - timedelta(hours=1), reads=1000)
+    ArticleReads.objects.create(article=live, hour=hour - timedelta(hours=1), reads=1)
     return live, hidden
 
 
@@ -81,11 +87,20 @@ def public_urls(live, hidden):
         "/sitemap-sections.xml",
         "/sitemap-authors.xml",
         "/sitemap-news.xml",
+        "/newsletter/",
+        "/news/",
+        *archive_pages(live),
     ]
     urls += [f"/search/?q={word}" for _article, word in hidden.values()]
     urls += [f"/?p={900 + number}" for number in range(1, len(hidden) + 1)]
     urls += [f"/search/?q=hidden+{word}+story" for _article, word in hidden.values()]
     return urls
+
+
+def archive_pages(live):
+    """The archive's year, month and day pages holding the live story (and, that day, the hidden ones)."""
+    day = timezone.localdate(live.publish_at)
+    return [f"/news/{day:%Y}/", f"/news/{day:%Y/%m}/", f"/news/{day:%Y/%m/%d}/"]
 
 
 def hidden_urls(hidden):
@@ -130,7 +145,9 @@ def test_no_public_url_shows_a_hidden_article(client, matrix):
                 assert text not in body, f"{state} article leaked on {url}"
             assert article.slug not in body, f"{state} article linked from {url}"
             assert f"Only {state.replace('_', ' ')}" not in body, f"{state} tag or author leaked on {url}"
-    assert "Visible lantern story" in client.get("/").content.decode()
+    home = client.get("/").content.decode()
+    assert "Visible lantern story" in home
+    assert 'class="breaking"' not in home and 'id="most-read-heading"' in home
 
 
 def test_articles_read_by_id_are_only_the_live_ones(matrix):
@@ -196,6 +213,8 @@ def cached_public_urls(cast, stable, leaky):
         "/sitemap-articles.xml",
         "/sitemap-sections.xml",
         "/sitemap-news.xml",
+        "/news/",
+        *archive_pages(stable),
     ]
     return urls + [f"/search/?q={word}" for word in leaky.values()]
 

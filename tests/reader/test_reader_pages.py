@@ -213,7 +213,13 @@ def test_promo_footer_is_shown_under_the_article(client):
     article = published("Another story")
     html = client.get(article.get_absolute_url()).content.decode()
     assert 'class="promo-footer"' in html
-    assert f'Read about the life of Pimlico: <a href="{target.get_absolute_url()}">Lantern walk returns</a>' in html
+    # The tagline is a sentence of its own; the teaser follows, linked to its story.
+    assert '<p class="promo-footer__tagline">Read about the life of Pimlico.</p>' in html
+    assert f'Read next: <a href="{target.get_absolute_url()}">Lantern walk returns</a>' in html
+    # Under the teased story itself: the tagline alone, ending as a sentence (no dangling colon).
+    own = client.get(target.get_absolute_url()).content.decode()
+    assert '<p class="promo-footer__tagline">Read about the life of Pimlico.</p>' in own
+    assert "Read next:" not in own and "Pimlico:" not in own
 
 
 def test_section_page_lists_live_articles_newest_first_with_description(client):

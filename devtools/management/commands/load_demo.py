@@ -3,14 +3,16 @@ from datetime import timedelta
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
+from django.core.files.base import ContentFile
 from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
 
 from articles.exceptions import DuplicateImportError
+from articles.image_library import create_library_image
 from articles.models import Article, Author, PromoFooter, RegionTag, TopicTag
 from articles.services import article_create, article_import_wire_copy, article_publish
-from devtools import demo
+from devtools import demo, pictures
 
 SEED_DIR = settings.BASE_DIR.parent / "shared" / "seed"
 
@@ -72,16 +74,36 @@ class Command(BaseCommand):
                 region.parent = RegionTag.objects.get(name__iexact=parent)
                 region.save()
 
+    def load_picture(self, seed, caption):
+        """An original drawing (devtools/pictures.py) in the image library, with its caption, credit and alt text."""
+        return create_library_image(
+            file=ContentFile(pictures.scene_jpeg(seed)),
+            name=f"demo-scene-{seed}.jpg",
+            caption=caption,
+            credit="The WP Times illustration",
+            alt=pictures.describe(seed),
+            user=self.publisher,
+        )
+
     def load_article(self, headline, standfirst, paragraphs, authors, regions, topics, publish_at=None):
         if Article.objects.filter(headline=headline).exists():
             return
+        # Every demo story has a hero picture; the first few carry a second one inside the text.
+        self.pictures_made = getattr(self, "pictures_made", 0) + 1
+        seed = self.pictures_made
+        hero = self.load_picture(seed, f"{regions[0]}: the view across the river.")
+        body = [f"<p>{paragraph}</p>" for paragraph in paragraphs]
+        if seed <= 3 and len(body) > 1:
+            inline = self.load_picture(seed + 100, "Later the same day, from the other bank.")
+            body.insert(1, f'<figure data-image="{inline.pk}"></figure>')
         article = article_create(
             headline=headline,
             standfirst=standfirst,
-            body="".join(f"<p>{paragraph}</p>" for paragraph in paragraphs),
+            body="".join(body),
             authors=authors,
             regions=regions,
             topics=topics,
+            hero=hero,
         )
         if publish_at:
             # Published by the demo editor through the workflow; past times backdate the demo history,

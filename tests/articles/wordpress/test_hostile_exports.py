@@ -183,3 +183,21 @@ def test_a_one_gigabyte_text_node_is_read_in_bounded_memory(tmp_path):
     items, peak_megabytes = result.stdout.strip().rsplit(" ", 1)
     assert items == "[(8, 'content'), (7, '')]"
     assert int(peak_megabytes) < 200, f"peak memory {peak_megabytes} MB reading a 1 GiB text node"
+
+
+def test_large_meta_of_plugins_does_not_stop_a_post(tmp_path):
+    export = tmp_path / "builder.xml"
+    meta = "<wp:postmeta><wp:meta_key>_builder_data</wp:meta_key><wp:meta_value><![CDATA[{}]]></wp:meta_value></wp:postmeta>"
+    export.write_text(VICTORIA.read_text().replace("</wp:post_type>", "</wp:post_type>" + meta.format("x" * 500_000)))
+    call_command("import_wordpress", str(export), stdout=io.StringIO(), stderr=io.StringIO())
+    assert list(Article.objects.values_list("slug", flat=True)) == ["station-concourse-reopens"]
+
+
+def test_a_post_with_endless_categories_is_skipped(tmp_path):
+    export = tmp_path / "endless.xml"
+    terms = "".join(f'<category domain="post_tag" nicename="t{n}"><![CDATA[T{n}]]></category>' for n in range(2_001))
+    export.write_text(VICTORIA.read_text().replace("</wp:post_type>", "</wp:post_type>" + terms))
+    out = io.StringIO()
+    call_command("import_wordpress", str(export), stdout=out, stderr=io.StringIO())
+    assert "post 7 “Station concourse reopens”: its list of categories and tags is too long to import" in out.getvalue()
+    assert nothing_written()

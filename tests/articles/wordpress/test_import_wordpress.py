@@ -9,6 +9,7 @@ from django.core.management import CommandError, call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from articles import regions
 from articles.models import Article, ArticleTransition, Author, ImportedPost, OldAddress, RegionTag, TopicTag
 from articles.services import article_save
 from tests.helpers.factories import make_user
@@ -132,6 +133,7 @@ def test_pimlico_authors_terms_and_hierarchy(uploads):
     assert pimlico.parent.slug == "westminster"
     assert pimlico.parent.parent.slug == "london"
     assert pimlico.parent.parent.parent is None
+    assert regions.ancestor_ids([pimlico.pk]) == {pimlico.pk, pimlico.parent.pk, pimlico.parent.parent.pk}
 
 
 def test_featured_image_becomes_the_hero_with_caption_and_alt(uploads):

@@ -1,0 +1,128 @@
+"""Media on an S3-compatible bucket (django-storages, boto3) against a real S3 server (moto in server mode):
+uploads and renditions land in the bucket with the right headers and are served from MEDIA_URL; backups
+copy media from the bucket and restores put it back, refusing a damaged archive before writing anything."""
+
+import hashlib
+import json
+import struct
+import urllib.request
+import uuid
+import zipfile
+
+import boto3
+import pytest
+from django.core.files.storage import default_storage
+from django.core.management import CommandError, call_command
+
+from articles import backup
+from articles.models import Article
+from ops.storage import MEDIA_CACHE_CONTROL, s3_media_storage
+from tests.helpers.factories import make_article
+from tests.helpers.images import image_bytes, upload
+from tests.helpers.s3 import CREDENTIALS, s3_server
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+@pytest.fixture(scope="module")
+def s3_endpoint():
+    try:
+        with s3_server() as endpoint:
+            yield endpoint
+    except RuntimeError as error:
+        pytest.skip(f"no S3 server: {error}")
+
+
+@pytest.fixture
+def bucket(s3_endpoint, settings, monkeypatch):
+    """A fresh bucket as the site's media storage; returns (boto3 client, bucket name)."""
+    for name, value in CREDENTIALS.items():
+        monkeypatch.setenv(name, value)
+    name = f"media-{uuid.uuid4().hex[:12]}"
+    client = boto3.client("s3", endpoint_url=s3_endpoint, region_name="eu-west-2")
+    client.create_bucket(Bucket=name, CreateBucketConfiguration={"LocationConstraint": "eu-west-2"})
+    # Readers fetch media straight from the bucket (or a CDN in front of it): anyone may read, only the site writes.
+    client.put_bucket_policy(Bucket=name, Policy=json.dumps(public_read_policy(name)))
+    use_bucket(settings, s3_endpoint, name)
+    return client, name
+
+
+def public_read_policy(name):
+    return {
+        "Version": "2012-10-17",
+        "Statement": [
+            {"Effect": "Allow", "Principal": "*", "Action": "s3:GetObject", "Resource": f"arn:aws:s3:::{name}/*"}
+        ],
+    }
+
+
+def use_bucket(settings, endpoint, name):
+    storage, media_url = s3_media_storage(f"s3://{name}/site?endpoint_url={endpoint}&region=eu-west-2")
+    settings.STORAGES = {**settings.STORAGES, "default": storage}
+    settings.MEDIA_URL = media_url
+
+
+def objects(client, bucket_name):
+    listing = client.list_objects_v2(Bucket=bucket_name).get("Contents", [])
+    return {item["Key"]: client.get_object(Bucket=bucket_name, Key=item["Key"])["Body"].read() for item in listing}
+
+
+def test_uploads_and_renditions_go_to_the_bucket_with_headers_and_are_served(bucket, client):
+    s3, name = bucket
+    article = make_article(
+        "Bridge lights",
+        status=Article.Status.PUBLISHED,
+        hero_image=upload("bridge.jpg", image_bytes("JPEG", size=(1200, 800))),
+        hero_alt="The bridge lit up",
+    )
+    stored = objects(s3, name)
+    assert stored and all(key.startswith("site/") for key in stored)
+    webp = [key for key in stored if key.endswith(".webp")]
+    jpeg = [key for key in stored if key.endswith(".jpg")]
+    assert webp and jpeg
+    for key in webp[:1] + jpeg[:1]:
+        head = s3.head_object(Bucket=name, Key=key)
+        assert head["ContentType"] == ("image/webp" if key.endswith(".webp") else "image/jpeg")
+        assert head["CacheControl"] == MEDIA_CACHE_CONTROL
+    page = client.get(article.get_absolute_url()).content.decode()
+    served = [key for key in stored if f"/{name}/{key}" in page]
+    assert served, "the page links its images on the bucket's address"
+    with urllib.request.urlopen(f"{default_storage.url(served[0].removeprefix('site/'))}") as response:
+        assert response.read() == stored[served[0]]
+
+
+def test_backup_and_restore_through_the_bucket(bucket, s3_endpoint, settings, tmp_path):
+    s3, name = bucket
+    make_article("Market day", status=Article.Status.PUBLISHED, hero_image=upload("market.jpg", image_bytes("JPEG")))
+    before = objects(s3, name)
+    archive = tmp_path / "site.zip"
+    call_command("backup_site", str(archive), "--with-media", verbosity=0)
+    with zipfile.ZipFile(archive) as opened:
+        archived = {n.removeprefix("media/") for n in opened.namelist() if n.startswith("media/")}
+    assert {f"site/{n}" for n in archived} == set(before)
+
+    call_command("flush", interactive=False, verbosity=0)
+    restored_bucket = f"restored-{uuid.uuid4().hex[:12]}"
+    s3.create_bucket(Bucket=restored_bucket, CreateBucketConfiguration={"LocationConstraint": "eu-west-2"})
+    use_bucket(settings, s3_endpoint, restored_bucket)
+    call_command("restore_site", str(archive), verbosity=0)
+    assert objects(s3, restored_bucket) == before
+    assert Article.objects.get().hero_image.name
+
+
+def test_a_damaged_archive_leaves_the_bucket_untouched(bucket, tmp_path):
+    s3, name = bucket
+    make_article("Canal boats", status=Article.Status.PUBLISHED, hero_image=upload("boats.jpg", image_bytes("JPEG")))
+    archive = tmp_path / "site.zip"
+    backup.backup_site(path=archive, include_media=True)
+    with zipfile.ZipFile(archive) as opened:
+        info = max((i for i in opened.infolist() if i.filename.startswith("media/")), key=lambda i: i.compress_size)
+    data = bytearray(archive.read_bytes())
+    name_length, extra_length = struct.unpack("<HH", data[info.header_offset + 26 : info.header_offset + 30])
+    data[info.header_offset + 30 + name_length + extra_length + info.compress_size // 2] ^= 0x01
+    archive.write_bytes(bytes(data))
+    call_command("flush", interactive=False, verbosity=0)
+    before = {key: hashlib.sha256(value).hexdigest() for key, value in objects(s3, name).items()}
+    with pytest.raises(CommandError, match="is damaged"):
+        call_command("restore_site", str(archive), verbosity=0)
+    assert {key: hashlib.sha256(value).hexdigest() for key, value in objects(s3, name).items()} == before
