@@ -167,7 +167,7 @@ def fts_query(terms):
             return quoted(term)
         return f"({quoted(variants[0])} OR {quoted(variants[1].replace('-', ' '))})"
 
-    return " ".join(one(term) for term in terms)
+    return " AND ".join(one(term) for term in terms)
 
 
 def _fallback_candidates(query):

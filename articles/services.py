@@ -208,6 +208,7 @@ def article_import_post(
     """
     creating = article is None
     if creating:
+        # Made as a draft with its bylines and tags, then put in its state: one move onto the readers' lists.
         article = Article(slug=free_slug(Article, slug), status=Article.Status.DRAFT, **fields)
     else:
         article = _lock(article)
@@ -219,17 +220,17 @@ def article_import_post(
     if hero is not None:
         article.hero_image = hero
     from_status = article.status
-    changes_state = status is not None and (creating or (status, publish_at) != (article.status, article.publish_at))
+    _save(article) if creating else _save(article, update_fields=[*CONTENT_FIELDS, *DERIVED_FIELDS])
+    article_set_bylines(article=article, authors=authors)
+    article.regions.set(list(regions))
+    article.topics.set(list(topics))
+    changes_state = status is not None and (status, publish_at) != (article.status, article.publish_at)
     if changes_state:
         article.status = status
         article.publish_at = publish_at
         if status == Article.Status.PUBLISHED and article.first_published_at is None:
             article.first_published_at = publish_at
-    _save(article) if creating else _save(article, update_fields=[*CONTENT_FIELDS, *DERIVED_FIELDS, *STATE_FIELDS])
-    article_set_bylines(article=article, authors=authors)
-    article.regions.set(list(regions))
-    article.topics.set(list(topics))
-    if changes_state:
+        article.save(update_fields=[*STATE_FIELDS, "updated_at"])
         ArticleTransition.objects.create(
             article=article,
             from_status=from_status,

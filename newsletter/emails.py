@@ -26,7 +26,7 @@ def confirmation_message(subscriber, token):
     confirm_url = absolute(reverse("newsletter:confirm", kwargs={"token": token}))
     return _message(
         to=subscriber.email,
-        subject=f"Confirm your {settings.SITE_NAME} daily newsletter",
+        subject=f"Confirm your daily newsletter from {settings.SITE_NAME}",
         template="confirm",
         context={"confirm_url": confirm_url, "hours": settings.NEWSLETTER_CONFIRM_HOURS},
     )

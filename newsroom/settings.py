@@ -332,6 +332,9 @@ NEWSLETTER_LIST_DOMAIN = os.environ.get("NEWSLETTER_LIST_DOMAIN", "localhost")
 NEWSLETTER_CONFIRM_HOURS = int(os.environ.get("NEWSLETTER_CONFIRM_HOURS", "48"))
 NEWSLETTER_SIGNUP_RATE = os.environ.get("NEWSLETTER_SIGNUP_RATE", "10/h")
 NEWSLETTER_MAILBOX_RATE = os.environ.get("NEWSLETTER_MAILBOX_RATE", "3/h")
+# The client's address as sign-in throttling sees it (behind BEHIND_TLS_PROXY, from X-Forwarded-For, trusting
+# PROXY_COUNT entries), so that readers behind the proxy are not all counted as one.
+RATELIMIT_IP_META_KEY = "axes.helpers.get_client_ip_address"
 
 
 def env_sections(name, default):

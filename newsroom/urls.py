@@ -4,8 +4,9 @@ from django.contrib import admin
 from django.contrib.sitemaps import views as sitemap_views
 from django.urls import include, path
 
-from reader.sitemaps import NEWS_SITEMAPS, SITEMAPS, sitemap_index
+from ops import health
 from reader.site_files import favicon, manifest
+from reader.sitemaps import NEWS_SITEMAPS, SITEMAPS, sitemap_index
 from reader.views import robots_txt
 
 admin.site.site_header = f"{settings.SITE_NAME} newsroom"
@@ -14,6 +15,8 @@ admin.site.index_title = "Editorial desk"
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    path("healthz", health.healthz, name="healthz"),
+    path("readyz", health.readyz, name="readyz"),
     path("robots.txt", robots_txt, name="robots_txt"),
     path("favicon.ico", favicon, name="favicon"),
     path("manifest.webmanifest", manifest, name="manifest"),

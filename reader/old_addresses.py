@@ -18,6 +18,9 @@ MAX_POST_ID_DIGITS = 19
 
 def live_slug_for(paths):
     """The slug of the live story that had one of these old paths, or None."""
+    paths = [path for path in paths if "\x00" not in path]  # never an old address; PostgreSQL refuses NUL
+    if not paths:
+        return None
     return Article.objects.live().filter(old_addresses__path__in=paths).values_list("slug", flat=True).first()
 
 

@@ -129,6 +129,10 @@ def public_tag_list(vocabulary: str) -> list:
     )
 
 
+def public_sections() -> list:
+    return remember("public-sections", (), selectors.public_sections, tags=lambda _s: {LISTING_ALL})
+
+
 def public_tag(vocabulary: str, slug: str):
     # Found, it is shown while its list has a live story; not found, any publish may make it public.
     return remember(

@@ -278,11 +278,9 @@ class SearchView(PaginatedIdsMixin, TemplateView):
 
     def get(self, request, *args, **kwargs):
         self.sections = {
-            f"{vocabulary}:{tag.slug}": (vocabulary, tag)
-            for vocabulary in ("region", "topic")
-            for tag in readmodel.public_tag_list(vocabulary)
+            f"{vocabulary}:{slug}": (vocabulary, pk, name) for vocabulary, pk, slug, name in readmodel.public_sections()
         }
-        choices = [(value, f"{vocabulary.title()}: {tag.name}") for value, (vocabulary, tag) in self.sections.items()]
+        choices = [(value, f"{vocabulary.title()}: {name}") for value, (vocabulary, _pk, name) in self.sections.items()]
         self.form = SearchForm(request.GET, sections=choices)
         self.query = self.form.value("q")
         return super().get(request, *args, **kwargs)
@@ -295,7 +293,7 @@ class SearchView(PaginatedIdsMixin, TemplateView):
         return readmodel.search_ids(
             self.query,
             self.form.value("sort", "relevance"),
-            (section[0], section[1].pk) if section else (),
+            section[:2] if section else (),
             start.isoformat() if start else "",
             end.isoformat() if end else "",
         )

@@ -45,8 +45,15 @@ class WireUploadForm(forms.Form):
     source = forms.CharField(
         required=False, max_length=300, help_text="Source attribution for copy that names none, e.g. “Reuters”."
     )
-    regions = forms.ModelMultipleChoiceField(RegionTag.objects.all(), required=False)
-    topics = forms.ModelMultipleChoiceField(TopicTag.objects.all(), required=False)
+    regions = forms.ModelMultipleChoiceField(
+        RegionTag.objects.all(),
+        required=False,
+        widget=forms.SelectMultiple(attrs={"size": 8}),
+        help_text="Given to every file, with those a ninjs item names itself.",
+    )
+    topics = forms.ModelMultipleChoiceField(
+        TopicTag.objects.all(), required=False, widget=forms.SelectMultiple(attrs={"size": 8})
+    )
     create_tags = forms.BooleanField(
         required=False,
         label="Create missing regions and topics",
@@ -68,9 +75,9 @@ class WireItemAdmin(admin.ModelAdmin):
         "preview",
         "footer_line",
         "source_attribution",
-        "regions",
-        "topics",
-        "authors",
+        "region_names",
+        "topic_names",
+        "author_names",
         "kind",
         "source_name",
         "received_at",
@@ -93,6 +100,22 @@ class WireItemAdmin(admin.ModelAdmin):
     def preview(self, item):
         # Copy from outside is cleaned like every story body before the desk shows it.
         return mark_safe(f'<div class="wire-preview">{sanitize_html(item.body)}</div>')
+
+    @admin.display(description="regions")
+    def region_names(self, item):
+        return ", ".join(item.regions) or "—"
+
+    @admin.display(description="topics")
+    def topic_names(self, item):
+        return ", ".join(item.topics) or "—"
+
+    @admin.display(description="bylines")
+    def author_names(self, item):
+        return ", ".join(item.authors) or "—"
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        extra_context = {"title": "Wire copy", **(extra_context or {})}
+        return super().change_view(request, object_id, form_url, extra_context)
 
     @admin.display(description="story")
     def story(self, item):

@@ -188,8 +188,9 @@ class Importer:
         slug = text.ascii_slug(
             unquote(item.slug) or headline, max_length=SLUG_MAX_LENGTH - 6, fallback_prefix="article"
         )
+        hero_source = str(hero_file.relative_to(self.media_from)) if hero_file is not None else ""
         checksum = fingerprint(
-            item, status, publish_at, slug, [r.pk for r in regions], [t.pk for t in topics], authors, hero_file
+            item, status, publish_at, slug, [r.pk for r in regions], [t.pk for t in topics], authors, hero_source
         )
         record = ImportedPost.objects.filter(source=self.source, post_id=item.post_id).select_related("article").first()
         if record and record.checksum == checksum:
@@ -203,7 +204,8 @@ class Importer:
             self.report.notes.append((label, "state changed in the desk since the last import; kept"))
         hero = None
         fields = {"headline": headline, "standfirst": standfirst(item.excerpt), "body": body.html}
-        if hero_file is not None and not self.dry_run:
+        # A hero image the story has already (imported before, or chosen in the desk) is kept.
+        if hero_file is not None and not self.dry_run and not (record and record.article.hero_image):
             hero = File(hero_file.open("rb"), name=hero_file.name)
             fields.update(hero_caption=hero_caption, hero_alt=hero_alt)
         try:

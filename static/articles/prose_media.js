@@ -22,7 +22,7 @@ function say(message) {
     list = document.createElement("ul");
     list.className = "messagelist prose-media-messages";
     list.setAttribute("role", "status");
-    editor.before(list);
+    (editor.closest(".form-row") || editor.parentElement).prepend(list);
   }
   if (!list) return window.alert(message);
   const item = document.createElement("li");

@@ -228,7 +228,7 @@ def test_alt_text_is_needed_to_publish_not_to_save_a_draft(cast):
     article = article_in("draft", cast)
     owner = client_for(cast["owner"])
     data = form_data(article, hero_alt="", hero_credit="Photo: Desk")
-    data["hero_image"] = upload("square.jpg", image_bytes("JPEG", size=(300, 200)))
+    data["hero_image"] = upload("square.jpg", image_bytes("JPEG", size=(800, 500)))
     response = owner.post(change_url(article), data)
     assert response.status_code == 302, response.content.decode()[:2000]
     article.refresh_from_db()
@@ -240,7 +240,7 @@ def test_a_chosen_image_survives_a_form_error_and_is_saved_next_time(cast, media
     article = article_in("draft", cast)
     owner = client_for(cast["owner"])
     data = form_data(article, headline="   ")
-    data["hero_image"] = upload("harbour.jpg", image_bytes("JPEG", size=(300, 200)))
+    data["hero_image"] = upload("harbour.jpg", image_bytes("JPEG", size=(800, 500)))
     response = owner.post(change_url(article), data)
     assert response.status_code == 200
     html = response.content.decode()

@@ -212,3 +212,52 @@ def test_the_focal_point_set_by_clicking_moves_the_card_crop(live_server, page_f
     assert image.focal_y < 0.15
     top = card_top_pixel()
     assert top[0] > 150 and top[2] < 100  # the card now starts in the red band
+
+
+def paste_html(page, selector, html):
+    page.evaluate(
+        """([selector, html]) => {
+            const transfer = new DataTransfer();
+            transfer.setData("text/html", html);
+            transfer.setData("text/plain", "pasted");
+            const target = document.querySelector(selector);
+            target.focus();
+            target.dispatchEvent(new ClipboardEvent("paste", { clipboardData: transfer, bubbles: true, cancelable: true }));
+        }""",
+        [selector, html],
+    )
+
+
+def test_pasting_from_word_keeps_headings_tables_and_offers_the_pictures(live_server, page_factory, screenshot):
+    base = live_server.url
+    make_user("Editor", "helen", password=PASSWORD)
+    article = make_article("Council results", body="<p>Results below.</p>")
+    page = page_factory()
+    serve_media(page, base)
+    log_in(page, base, "helen")
+    page.goto(f"{base}/admin/articles/article/{article.pk}/change/")
+    editable = ".field-body [contenteditable='true']"
+    page.wait_for_selector(editable)
+    carried = base64.b64encode(photo_bytes((600, 400))).decode()
+    word = (
+        '<h1 class="MsoTitle">Count in Pimlico ward</h1><h2>Turnout</h2><p class="MsoNormal">Turnout rose.</p>'
+        '<table class="MsoTableGrid" style="width:400pt"><tr><td><p>Candidate</p></td><td><p>Votes</p></td></tr>'
+        "<tr><td><p>A. Smith</p></td><td><p>1,204</p></td></tr></table>"
+        '<p><img src="file:///C:/Users/me/AppData/Local/Temp/clip_image002.jpg" width="200"></p>'
+        f'<p><img src="data:image/jpeg;base64,{carried}"></p>'
+    )
+    page.locator(editable).click()
+    page.keyboard.press("End")
+    page.keyboard.press("Enter")
+    paste_html(page, editable, word)
+    page.wait_for_selector(".prose-library-image img", timeout=20000)
+    message = page.locator(".prose-media-messages").inner_text()
+    assert "1 picture the browser could not copy" in message
+    screenshot(page, "story-media-paste-from-word")
+    page.click("input[name=_continue]")
+    page.wait_for_selector(".workflow-panel")
+    body = Article.objects.get(pk=article.pk).body
+    assert "<h2>Count in Pimlico ward</h2>" in body and "<h3>Turnout</h3>" in body
+    assert "<table>" in body and "<td><p>1,204</p></td>" in body
+    assert "file:///" not in body and "data:image" not in body
+    assert f'<figure data-image="{LibraryImage.objects.get().pk}"></figure>' in body

@@ -6,13 +6,14 @@ import pytest
 from articles.models import Article, RegionTag, TopicTag, WireItem
 from articles.services import article_publish, article_take_down
 from tests.helpers.desk_browser import PASSWORD, log_in
-from tests.helpers.factories import make_article, make_author, make_user
+from tests.helpers.factories import make_article, make_author, make_footer, make_user
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def test_an_editor_takes_wire_copy_from_upload_to_draft(live_server, page_factory, screenshot, seed_file, tmp_path):
+def test_an_editor_takes_wire_copy_from_upload_to_draft(live_server, page_factory, screenshot, seed_file, outlet_tagline):
     make_user("Editor", "helen", password=PASSWORD)
+    make_footer(name="Site tagline", tagline=outlet_tagline, is_default=True, teaser_text="Something else")
     RegionTag.objects.create(name="Turkey")
     TopicTag.objects.create(name="Defence")
     base = live_server.url
@@ -37,11 +38,12 @@ def test_an_editor_takes_wire_copy_from_upload_to_draft(live_server, page_factor
     assert page.locator(".wire-preview p").count() == 6
     screenshot(page, "wire-preview")
     page.click("button:has-text('Make a draft')")
-    page.wait_for_selector("#article_form")
+    page.wait_for_url("**/admin/articles/article/*/change/")
     article = Article.objects.get()
     assert page.url.endswith(f"/admin/articles/article/{article.pk}/change/")
     assert page.input_value("#id_headline") == item.headline
     assert article.source_attribution == "The WP Times wire"
+    assert article.promo_footer.tagline == outlet_tagline
     screenshot(page, "wire-draft")
 
 

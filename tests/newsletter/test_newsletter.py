@@ -289,6 +289,7 @@ def test_addresses_never_reach_the_logs(client, inbox, stories, caplog):
     assert not [line for line in ours if ADDRESS.lower() in line.lower()]
 
 
+@pytest.mark.django_db(transaction=True)  # the backup sets its own isolation level on PostgreSQL
 def test_site_backups_leave_subscribers_out(client, inbox, stories, tmp_path):
     subscribe_and_confirm(client, inbox)
     services.send_digest()

@@ -4,7 +4,7 @@ import re
 from pathlib import Path
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent.parent
-APPS = ["newsroom", "articles", "pagecache", "reader", "devtools"]
+APPS = ["newsroom", "articles", "pagecache", "reader", "devtools", "newsletter"]
 MAX_MODULE_LINES = 450
 
 

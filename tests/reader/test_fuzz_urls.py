@@ -5,7 +5,7 @@ from urllib.parse import quote, urlencode
 
 import pytest
 from django.test import Client
-from hypothesis import given
+from hypothesis import example, given
 from hypothesis import strategies as st
 
 from articles.models import Article
@@ -52,6 +52,7 @@ def assert_not_an_error(response, url):
     st.sampled_from(PAGES),
     st.lists(st.tuples(st.sampled_from(PARAMETERS), query_values), max_size=4),
 )
+@example(page="/search/", parameters=[("q", "\x00"), ("page", "last")])
 def test_any_query_string_on_a_public_page_is_never_a_500(site, page, parameters):
     url = f"{page}?{urlencode(parameters)}" if parameters else page
     assert_not_an_error(Client(raise_request_exception=False).get(url), url)
@@ -69,6 +70,8 @@ def test_a_raw_query_string_of_any_bytes_is_never_a_500(site, page, raw):
     st.sampled_from(["news", "region", "topic", "author", "preview", "region/westminster", "feed"]),
     SEGMENTS,
 )
+@example(prefix="news", segment="\x00")  # found on PostgreSQL: the old-address lookup sent NUL to the database
+@example(prefix="preview", segment="\x00")
 def test_any_path_segment_is_never_a_500(site, prefix, segment):
     url = f"/{prefix}/{quote(segment, safe='')}/"
     assert_not_an_error(Client(raise_request_exception=False).get(url), url)

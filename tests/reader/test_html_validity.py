@@ -46,13 +46,45 @@ PAGES = {
     "search form": "/search/",
     "search results": "/search/?q=council",
     "search, no match": "/search/?q=zebracrossingfund",
+    "search, sorted and filtered": "/search/?q=council&sort=date&section=region:london&from=2020-01-01&to=2030-12-31",
+    "search, refused filters": "/search/?q=council&from=never&to=2020-02-30&section=region:atlantis",
     "archive": "/news/",
     "archive year": lambda: archive_page(newest_live(), "%Y"),
     "archive month": lambda: archive_page(newest_live(), "%Y/%m"),
     "archive day": lambda: archive_page(newest_live(), "%Y/%m/%d"),
     "not found": "/news/there-is-no-such-story/",
+    "home with breaking news and most read": lambda: with_breaking_news_and_reads(),
+    "newsletter sign-up": "/newsletter/",
+    "newsletter, check your inbox": "/newsletter/check-your-inbox/",
+    "newsletter, confirm": lambda: newsletter_link("confirm"),
+    "newsletter, unsubscribe": lambda: newsletter_link("unsubscribe"),
+    "site page": "/about/",
 }
 STATUS = {"not found": 404}
+
+
+def with_breaking_news_and_reads():
+    from datetime import timedelta
+
+    from articles.models import ArticleReads, BreakingNews, StaticPage
+
+    hour = timezone.now().replace(minute=0, second=0, microsecond=0)
+    stories = list(Article.objects.live().order_by("-publish_at")[:5])
+    for position, story in enumerate(stories):
+        ArticleReads.objects.create(article=story, hour=hour - timedelta(hours=1), reads=50 - position)
+    BreakingNews.objects.create(article=stories[0], ends_at=timezone.now() + timedelta(hours=1))
+    StaticPage.objects.create(kind="about", title="About us", body="<p>A newsroom.</p><h2>Standards</h2>", is_published=True)
+    return "/"
+
+
+def newsletter_link(kind):
+    from newsletter import tokens
+    from newsletter.models import Subscriber
+
+    subscriber = Subscriber.objects.create(email=f"{kind}@example.org")
+    if kind == "confirm":
+        return f"/newsletter/confirm/{tokens.confirmation_token(subscriber, [], [])}/"
+    return subscriber.get_unsubscribe_url()
 
 
 def archive_page(article, pattern):

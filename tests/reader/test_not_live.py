@@ -92,6 +92,7 @@ def public_urls(live, hidden):
         *archive_pages(live),
     ]
     urls += [f"/search/?q={word}" for _article, word in hidden.values()]
+    urls += [f"/search/?q={word}&sort=date&section=region:pimlico&from=2000-01-01" for _a, word in hidden.values()]
     urls += [f"/?p={900 + number}" for number in range(1, len(hidden) + 1)]
     urls += [f"/search/?q=hidden+{word}+story" for _article, word in hidden.values()]
     return urls

@@ -322,3 +322,29 @@ def test_home_and_article_with_most_read_and_a_banner_stay_within_their_budgets(
         assert 'id="most-read-heading"' in html and 'class="breaking"' in html
         with django_assert_max_num_queries(0):
             client.get(path)
+
+
+# Author pages -----------------------------------------------------------------------------------------------------
+
+
+def test_author_pages_show_photo_role_and_bio_and_the_desk_refuses_a_fake_photo(client, django_capture_on_commit_callbacks):
+    from tests.helpers.factories import make_author
+    from tests.helpers.images import image_bytes, upload
+
+    author = make_author("Amira Patel", title="Westminster correspondent", bio="Covers the council and the courts.",
+                         photo=upload("amira.png", image_bytes("PNG", size=(300, 300)), "image/png"))
+    with django_capture_on_commit_callbacks(execute=True):
+        make_article("Council budget passes", status=Article.Status.PUBLISHED, authors=[author])
+    html = client.get(author.get_absolute_url()).content.decode()
+    assert f'src="{author.photo.url}"' in html
+    assert "Westminster correspondent" in html and "Covers the council and the courts." in html
+
+    admin = make_user("Admin")
+    client.force_login(admin)
+    response = client.post(f"/admin/articles/author/{author.pk}/change/", {
+        "name": "Amira Patel", "slug": author.slug, "title": "Westminster correspondent", "bio": "",
+        "photo": upload("photo.jpg", b"<?php echo 'not an image'; ?>"),
+    })
+    assert response.status_code == 200 and "errornote" in response.content.decode()
+    author.refresh_from_db()
+    assert author.bio == "Covers the council and the courts."

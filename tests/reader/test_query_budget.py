@@ -69,8 +69,10 @@ PAGES = {
     "archive day": ("{day}", 11, 0),
     "author": ("{author}", 10, 0),
     "author last page": ("{author}?page=last", 10, 0),
-    "search": ("/search/?q=council", 7, 0),
-    "search, no match": ("/search/?q=zebracrossingfund", 7, 0),
+    # Search also reads the public sections for its filter (1) and the marked passages of the page's stories (1).
+    "search": ("/search/?q=council", 10, 0),
+    "search, no match": ("/search/?q=zebracrossingfund", 8, 0),
+    "search, filtered by date": ("/search/?q=council&sort=date&section={region_section}&from=2016-01-01", 11, 0),
     "feed": ("/feed/", 4, 0),
     "feed, atom": ("/feed/atom/", 4, 0),
     "region feed": ("{region}feed/", 5, 0),
@@ -108,6 +110,7 @@ def archive(request):
     clear_caches()
     return {
         "size": request.param,
+        "region_section": f"region:{busiest(TaggedRegion).slug}",
         "year": f"/news/{newest:%Y}/",
         "month": f"/news/{newest:%Y/%m}/",
         "day": f"/news/{newest:%Y/%m/%d}/",

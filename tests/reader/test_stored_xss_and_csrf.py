@@ -25,7 +25,8 @@ LIVE_MARKUP = ("<img src=x onerror", "<script>alert(", "<svg onload")
 
 
 def payload(field):
-    return f'{field} <img src=x onerror=alert("{field}")><script>alert("{field}")</script><svg onload=alert(1)>'
+    # Short enough for every column (tag names hold 100 characters).
+    return f"{field} <img src=x onerror=alert(1)><script>alert(1)</script><svg onload=alert(1)>"
 
 
 # field -> how it is stored on the story everything below shows
@@ -139,7 +140,7 @@ def test_stored_xss_the_story_page_shows_every_story_field_as_text(client, story
         if not field.startswith(("region description", "topic description", "author bio", "author title"))
     ]
     for field in shown:
-        assert f"{field} &lt;img src=x onerror=alert(" in page.replace("&quot;", '"'), field
+        assert f"{field} &lt;img src=x onerror=alert(1)&gt;" in page, field
 
 
 @pytest.mark.parametrize("url", FEEDS)

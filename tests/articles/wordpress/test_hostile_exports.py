@@ -201,3 +201,25 @@ def test_a_post_with_endless_categories_is_skipped(tmp_path):
     call_command("import_wordpress", str(export), stdout=out, stderr=io.StringIO())
     assert "post 7 “Station concourse reopens”: its list of categories and tags is too long to import" in out.getvalue()
     assert nothing_written()
+
+
+def test_the_command_line_gets_one_error_line_and_exit_status_1(tmp_path):
+    environment = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "newsroom.test_settings",
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'unused.sqlite3'}",
+    }
+    result = subprocess.run(
+        [sys.executable, "manage.py", "import_wordpress", str(DATA / "malformed.xml")],
+        cwd=PROJECT,
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 1
+    assert result.stdout == ""
+    assert result.stderr.splitlines() == [
+        f"CommandError: {DATA / 'malformed.xml'}: the file is not well-formed XML (line 20, column 3: mismatched tag). "
+        "Nothing was imported."
+    ]

@@ -312,3 +312,34 @@ def test_an_image_that_is_not_an_image_is_listed_not_imported(uploads):
     assert "2024/05/churchill-gardens.png (refused: This file is not an image we accept." in out
     assert not article(101).hero_image
     assert article(101).status == Article.Status.PUBLISHED
+
+
+def test_mapping_targets_reuse_the_newsroom_sections(uploads):
+    westminster = RegionTag.objects.create(name="City of Westminster", slug="westminster")
+    housing = TopicTag.objects.create(name="housing")  # a topic of the same name, in another case
+    run(PIMLICO, "--map", MAPPING, "--media-from", uploads)
+    assert RegionTag.objects.get(slug="pimlico").parent == westminster
+    assert list(article(101).topics.all()) == [housing]
+    assert RegionTag.objects.filter(name__icontains="westminster").count() == 1
+
+
+def test_a_symbolic_link_out_of_the_media_folder_is_not_followed(tmp_path, uploads):
+    secret = tmp_path / "elsewhere.png"
+    secret.write_bytes(image_bytes("PNG", size=(900, 600)))
+    linked = uploads / "2024" / "05" / "churchill-gardens.png"
+    linked.unlink()
+    linked.symlink_to(secret)
+    out, _err = run(PIMLICO, "--map", MAPPING, "--media-from", uploads)
+    assert "2024/05/churchill-gardens.png (not found under --media-from)" in out
+    assert not article(101).hero_image
+
+
+def test_a_changed_post_keeps_the_hero_image_it_has(tmp_path, uploads):
+    run(PIMLICO, "--map", MAPPING, "--media-from", uploads)
+    hero = article(101).hero_image.name
+    changed = tmp_path / "changed.xml"
+    changed.write_text(PIMLICO.read_text().replace("The vote was unanimous.", "The vote was unanimous (9–0)."))
+    run(changed, "--map", MAPPING, "--media-from", uploads)
+    story = article(101)
+    assert "9–0" in story.body
+    assert story.hero_image.name == hero
