@@ -4,11 +4,12 @@ Every response is public and the same for every caller, so it goes through the p
 page (tagged with what it shows) and allows any origin to read it (CORS for GET only).
 """
 
+import functools
 import hashlib
 import re
 from datetime import UTC, datetime
 
-from django.http import JsonResponse
+from django.http import HttpResponse, JsonResponse
 from django.urls import reverse
 from django.utils.cache import get_conditional_response
 from django.utils.http import http_date, urlencode
@@ -50,11 +51,11 @@ class BadRequest(ValueError):
 def read_only(view):
     """GET and HEAD only, with CORS headers; an OPTIONS preflight is answered for GET alone."""
 
+    @functools.wraps(view)
     @require_http_methods(["GET", "HEAD", "OPTIONS"])
     def wrapped(request, *args, **kwargs):
         if request.method == "OPTIONS":
-            response = JsonResponse({}, status=204)
-            response.content = b""
+            response = HttpResponse(status=204)
             for name, value in PREFLIGHT_HEADERS.items():
                 response[name] = value
         else:
@@ -66,8 +67,6 @@ def read_only(view):
             response[name] = value
         return response
 
-    wrapped.__name__ = view.__name__
-    wrapped.__doc__ = view.__doc__
     # Nothing here writes or reads a session: every other method is a plain 405, not a CSRF 403.
     return csrf_exempt(wrapped)
 
@@ -91,7 +90,9 @@ def respond(request, data, *, last_modified=None):
 def item(request, pk):
     """One live article as a ninjs item; 410 for a story taken down, 404 for anything else not live."""
     pk = int(pk) if pk.isascii() and pk.isdigit() and len(pk) <= len(str(MAX_ID)) else 0
-    article = selectors.live_item(pk) if 0 < pk <= MAX_ID else None
+    if not 0 < pk <= MAX_ID:
+        return problem(404, "No live story has this id.")
+    article = selectors.live_item(pk)
     if article is None:
         if selectors.is_taken_down(pk):
             return problem(410, "This story was taken down and will not return.")

@@ -8,6 +8,7 @@ parses article text. `search_vector()` is the same vector built from the
 texts, kept for the history of migrations.
 """
 
+import html
 import re
 
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector, SearchVectorField
@@ -221,7 +222,11 @@ def _matcher(query):
 def snippet(query, standfirst, body):
     """About SNIPPET_WORDS words of the story around the first match of query, the matches in <mark> (safe HTML)."""
     matcher = _matcher(query)
-    passages = [text.html_to_text(body), text.WHITESPACE.sub(" ", standfirst or "").strip()]
+    # Each tag becomes a space, so that paragraphs stay apart; entities become the characters they stand for.
+    passages = [
+        text.WHITESPACE.sub(" ", html.unescape(TAG.sub(" ", body or ""))).strip(),
+        text.WHITESPACE.sub(" ", standfirst or "").strip(),
+    ]
     chosen, found = passages[0] or passages[1], None
     for passage in passages:
         found = matcher.search(passage) if matcher else None

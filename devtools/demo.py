@@ -253,3 +253,46 @@ DRAFT = (
     ["Westminster"],
     ["Politics"],
 )
+
+# The outlet's own pages (kind, title, summary, body), shown to readers and linked from the footer.
+SITE_PAGES = [
+    (
+        "about",
+        "About us",
+        "A local newsroom for Westminster and Pimlico.",
+        "<p>We report on the streets, schools, councils and courts of Westminster and Pimlico, and on the "
+        "wider world where it touches them.</p><h2>Our standards</h2><p>We check what we publish, name our "
+        "sources where we can, and correct our mistakes in the open.</p>",
+    ),
+    (
+        "contact",
+        "Contact",
+        "How to reach the newsroom.",
+        "<p>Send tips, letters and complaints to the news desk: "
+        '<a href="mailto:desk@example.org">desk@example.org</a>.</p>'
+        "<p>We read everything; we cannot answer every message.</p>",
+    ),
+    (
+        "privacy",
+        "Privacy notice",
+        "What we keep about readers, and for how long.",
+        "<p>We set no advertising or tracking cookies. We count how often each story is read, per hour, "
+        "without recording who read it.</p><h2>The daily newsletter</h2><p>If you sign up, we keep your "
+        "address and the sections you chose until you unsubscribe, which deletes them. Unconfirmed sign-ups "
+        "are deleted after three days. Ask the desk for a copy of what we keep, or for its deletion.</p>",
+    ),
+    (
+        "corrections-policy",
+        "Corrections policy",
+        "How we put mistakes right.",
+        "<p>When we get something wrong we correct the story and say so at its foot, with the date. "
+        "Clarifications and updates are marked the same way.</p><p>To report an error, write to the desk.</p>",
+    ),
+    (
+        "advertise",
+        "Advertise",
+        "Reach readers in Westminster and Pimlico.",
+        "<p>We offer sponsorship of the daily newsletter and of local sections. Advertising is always marked "
+        "and never shapes our reporting.</p>",
+    ),
+]

@@ -4,6 +4,8 @@ from collections import defaultdict
 
 from articles.models import Article, ListingEntry
 
+from .models import Subscriber
+
 
 def stories_between(start, end, now):
     """(stories, sections): live stories whose public moment is in [start, end), newest first, and for each
@@ -33,3 +35,8 @@ def stories_for(subscriber_sections, stories, sections):
     if not subscriber_sections:
         return list(stories)
     return [story for story in stories if sections.get(story.pk, set()) & subscriber_sections]
+
+
+def is_subscribed(key):
+    """Whether an unsubscribe link's key still belongs to a subscriber."""
+    return Subscriber.objects.filter(key=key).exists()

@@ -4,12 +4,13 @@ Addresses never go into log lines; subscribers are named by their id.
 """
 
 import logging
+import smtplib
 from datetime import timedelta
 
 from django.conf import settings
 from django.core import signing
 from django.core.mail import get_connection
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from articles.models import RegionTag, TopicTag
@@ -112,16 +113,32 @@ def start_run(*, edition, now):
         # more than two days, the last 24 hours.
         window_end = now
         default_start = window_end - timedelta(hours=24)
-        window_start = previous.window_end if previous and previous.window_end >= window_end - timedelta(days=2) else default_start
+        recent = previous is not None and previous.window_end >= window_end - timedelta(days=2)
+        window_start = previous.window_end if recent else default_start
         return DigestRun.objects.create(edition=edition, window_start=window_start, window_end=window_end), True
+
+
+# Errors that mean the mail server refused the message (it answered with an error), as opposed to a connection
+# cut off part-way, after which it may or may not have accepted it.
+REFUSED = (smtplib.SMTPRecipientsRefused, smtplib.SMTPSenderRefused, smtplib.SMTPResponseException)
+
+
+def _claim(run, subscriber, status, stories):
+    """Record this subscriber's delivery before anything is sent; None if another process recorded it first."""
+    try:
+        with transaction.atomic():
+            return Delivery.objects.create(run=run, subscriber=subscriber, status=status, stories=stories)
+    except IntegrityError:
+        return None
 
 
 def send_digest(*, now=None, edition=None, connection=None):
     """Send today's digest to every confirmed subscriber who has not had it; safe to run again at any point.
 
     Returns a summary dict. Each delivery is recorded before its message goes to the mail server and marked
-    sent after: a crash in between leaves it "sending", and it is not retried (never two copies).
-    A mail server that refuses raises after recording nothing for that subscriber; run again to resume.
+    sent after: a crash or a connection lost in between leaves it "sending", and it is not retried (never two
+    copies). A mail server that refuses a message raises, with nothing recorded for that subscriber; run
+    again to resume.
     """
     now = now or timezone.now()
     edition = edition or edition_for(now)
@@ -146,17 +163,23 @@ def send_digest(*, now=None, edition=None, connection=None):
                 ("topic", tag.pk) for tag in subscriber.topics.all()
             }
             theirs = selectors.stories_for(chosen, stories, sections)
+            status = Delivery.Status.SENDING if theirs else Delivery.Status.NOTHING
+            delivery = _claim(run, subscriber, status, len(theirs))
+            if delivery is None:
+                continue  # another run of the command, started at the same time, has this subscriber
             if not theirs:
-                Delivery.objects.create(run=run, subscriber=subscriber, status=Delivery.Status.NOTHING)
                 summary["nothing"] += 1
                 continue
-            delivery = Delivery.objects.create(run=run, subscriber=subscriber, stories=len(theirs))
             try:
                 emails.digest_message(subscriber, run, theirs, connection=connection).send()
-            except Exception:
-                # Refused before it was handed over: forget the attempt so the next run sends it.
+            except REFUSED:
+                # The mail server said no: nothing was handed over, so the next run may send it.
                 delivery.delete()
-                logger.warning("The digest of %s could not be sent to subscriber %s.", edition, subscriber.pk)
+                logger.warning("The digest of %s was refused for subscriber %s.", edition, subscriber.pk)
+                raise
+            except Exception:
+                # Cut off mid-way: the message may have been handed over, so it stays "sending", never resent.
+                logger.warning("Sending the digest of %s to subscriber %s was interrupted.", edition, subscriber.pk)
                 raise
             delivery.status = Delivery.Status.SENT
             delivery.save(update_fields=["status", "updated_at"])

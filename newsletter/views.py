@@ -15,10 +15,9 @@ from django_ratelimit.core import is_ratelimited
 
 from reader import readmodel
 
-from . import services
+from . import selectors, services
 from .exceptions import ConfirmationError
 from .forms import SubscribeForm
-from .models import Subscriber
 
 
 def _form(data=None):
@@ -71,7 +70,9 @@ def subscribe(request):
 
 @require_http_methods(["GET", "HEAD"])
 def check_inbox(request):
-    return render(request, "newsletter/message.html", {"heading": "Check your inbox", "check_inbox": True})
+    return render(
+        request, "newsletter/message.html", {"heading": "Check your inbox", "check_inbox": True, "noindex": True}
+    )
 
 
 @never_cache
@@ -79,17 +80,16 @@ def check_inbox(request):
 @require_http_methods(["GET", "HEAD", "POST"])
 def confirm(request, token):
     if request.method != "POST":
-        return render(request, "newsletter/confirm.html", {"token": token})
+        return render(request, "newsletter/confirm.html", {"token": token, "noindex": True})
     try:
-        subscriber = services.confirm(token=token)
+        services.confirm(token=token)
     except ConfirmationError as error:
-        return render(
-            request, "newsletter/message.html", {"heading": "We could not confirm that", "problem": str(error)}, status=400
-        )
+        context = {"heading": "We could not confirm that", "problem": str(error), "noindex": True}
+        return render(request, "newsletter/message.html", context, status=400)
     return render(
         request,
         "newsletter/message.html",
-        {"heading": "You are subscribed", "confirmed": True, "subscriber": subscriber},
+        {"heading": "You are subscribed", "confirmed": True, "noindex": True},
     )
 
 
@@ -98,8 +98,10 @@ def confirm(request, token):
 @require_http_methods(["GET", "HEAD", "POST"])
 def unsubscribe(request, key):
     if request.method != "POST":
-        known = Subscriber.objects.filter(key=key).exists()
-        return render(request, "newsletter/unsubscribe.html", {"key": key, "known": known}, status=200 if known else 404)
+        known = selectors.is_subscribed(key)
+        context = {"key": key, "known": known, "noindex": True}
+        return render(request, "newsletter/unsubscribe.html", context, status=200 if known else 404)
     services.unsubscribe(key=key)
     # The same answer whether or not the link was still valid: the address is not subscribed either way.
-    return render(request, "newsletter/message.html", {"heading": "You are unsubscribed", "unsubscribed": True})
+    context = {"heading": "You are unsubscribed", "unsubscribed": True, "noindex": True}
+    return render(request, "newsletter/message.html", context)

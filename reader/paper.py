@@ -8,14 +8,14 @@ How each fits the page cache:
 - the **links to the outlet's pages** and each page are remembered with `site-pages`, which every save of a
   page touches;
 - **most read** counts only whole hours (the last 24 before the current one), so the list can change only on
-  the hour: the schedule names each hour's turn and, when the list differs from the last hour's, touches
+  the hour: while stories are being read the schedule names each hour's turn and, when the list differs from the last hour's, touches
   `most-read`, so pages showing it are refreshed then (and whenever one of its stories changes, through its
   story's tag). Between the turns the list, like the page, is served from the cache.
 """
 
 from datetime import timedelta
 
-from django.db.models import Min, OuterRef, Q, Subquery, Sum
+from django.db.models import Exists, Subquery, Sum
 
 from articles.models import Article, ArticleReads, BreakingNews, ListingEntry, StaticPage
 from articles.paper import read_hour
@@ -78,20 +78,31 @@ def most_read(at, limit=MOST_READ_LIMIT):
 # Schedule ---------------------------------------------------------------------------------------------------------
 
 
-def _breaking_moments_after(at):
-    """When a window opens or closes next, or a story with an open or coming window goes live: one query."""
-    goes_live = ListingEntry.objects.of("all").filter(article_id=OuterRef("article_id"), public_at__gt=at)
-    windows = BreakingNews.objects.aggregate(
-        next_start=Min("starts_at", filter=Q(starts_at__gt=at)),
-        next_end=Min("ends_at", filter=Q(ends_at__gt=at)),
-        next_live=Min(Subquery(goes_live.values("public_at")[:1]), filter=Q(ends_at__gt=at)),
-    )
-    return [moment for moment in windows.values() if moment is not None]
-
-
 def next_change(at):
-    """The next moment the furniture changes with no write: a banner's window turns, or the hour turns."""
-    return min([*_breaking_moments_after(at), read_hour(at) + timedelta(hours=1)])
+    """The next moment the furniture changes with no write: a banner's window opens or closes, a story with an
+    open or coming window goes live, or (while stories are being read) the hour turns. One query: any story row
+    carries the probes, and with no story there is no banner and no read either."""
+    probes = (
+        Article.objects.order_by()
+        .values_list(
+            Subquery(BreakingNews.objects.filter(starts_at__gt=at).order_by("starts_at").values("starts_at")[:1]),
+            Subquery(BreakingNews.objects.filter(ends_at__gt=at).order_by("ends_at").values("ends_at")[:1]),
+            Subquery(
+                ListingEntry.objects.of("all")
+                .filter(public_at__gt=at, article__breaking_windows__ends_at__gt=at)
+                .order_by("public_at")
+                .values("public_at")[:1]
+            ),
+            Exists(ArticleReads.objects.filter(hour__gte=read_hour(at) - timedelta(hours=MOST_READ_HOURS))),
+        )[:1]
+    )
+    row = next(iter(probes), None)
+    if row is None:
+        return None
+    *moments, being_read = row
+    if being_read:
+        moments.append(read_hour(at) + timedelta(hours=1))
+    return min((moment for moment in moments if moment is not None), default=None)
 
 
 def changed_between(since, until):

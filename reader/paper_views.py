@@ -23,6 +23,10 @@ BOT_AGENT = re.compile(
 )
 
 
+# Larger ids cannot exist (a 64-bit key); the databases would refuse to compare with them.
+MAX_ID = 2**63 - 1
+
+
 def is_bot(user_agent):
     return not user_agent.strip() or bool(BOT_AGENT.search(user_agent))
 
@@ -36,7 +40,9 @@ def count_article_read(request, pk):
     Called by the page's beacon once it has loaded, so a page served from the cache is counted too and
     counting never delays a page. Bots (by User-Agent) and stories that are not live are not counted.
     """
-    if not is_bot(request.headers.get("User-Agent", "")) and Article.objects.live().filter(pk=pk).exists():
+    if pk > MAX_ID or is_bot(request.headers.get("User-Agent", "")):
+        return HttpResponse(status=204)
+    if Article.objects.live().filter(pk=pk).exists():
         count_read(article_id=pk, at=timezone.now())
     return HttpResponse(status=204)
 

@@ -5,7 +5,9 @@ from datetime import timedelta
 
 import pytest
 import schemathesis
+from django.core.signals import request_finished, request_started
 from django.core.wsgi import get_wsgi_application
+from django.db import close_old_connections
 from django.utils import timezone
 from hypothesis import HealthCheck, settings
 
@@ -15,9 +17,28 @@ from tests.helpers.factories import make_article, make_author
 
 pytestmark = pytest.mark.django_db
 
+_handler = get_wsgi_application()
+
+
+def application(environ, start_response):
+    """The project's WSGI application, keeping the test's database connection open (as Django's test client
+    does): a real request's end closes it, and the test's transaction with it."""
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    try:
+        response = _handler(environ, start_response)
+        try:
+            return [b"".join(response)]
+        finally:
+            response.close()
+    finally:
+        request_started.connect(close_old_connections)
+        request_finished.connect(close_old_connections)
+
+
 # The description as the API serves it (a test below checks they are the same), called over WSGI.
 schema = schemathesis.openapi.from_dict(description())
-schema.app = get_wsgi_application()
+schema.app = application
 
 
 @pytest.fixture(autouse=True)

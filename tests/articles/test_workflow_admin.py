@@ -302,7 +302,7 @@ def test_change_page_offers_exactly_the_allowed_transitions():
     assert buttons(owner, in_review) == set()
     assert buttons(editor, draft) == {"submit", "publish"}
     assert buttons(editor, in_review) == {"request_changes", "publish"}
-    assert buttons(editor, live) == {"unpublish"}
+    assert buttons(editor, live) == {"unpublish", "take_down"}
 
 
 def test_reporter_sees_their_article_in_review_read_only():

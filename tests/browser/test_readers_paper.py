@@ -112,9 +112,10 @@ def test_article_with_breaking_news_most_read_share_links_and_site_pages(
         ArticleReads.objects.create(article=story, hour=hour - timedelta(hours=2), reads=100 - position * 10)
     BreakingNews.objects.create(article=stories[0], headline="Road closures across Pimlico after a burst water main",
                                 ends_at=timezone.now() + timedelta(hours=1))
-    StaticPage.objects.create(kind="about", title="About us", summary="Local news for Westminster and Pimlico.",
-                              body="<p>We are a small newsroom.</p><h2>Our standards</h2><p>We correct our mistakes.</p>",
-                              is_published=True)
+    StaticPage.objects.update_or_create(kind="about", defaults={
+        "title": "About us", "summary": "Local news for Westminster and Pimlico.", "is_published": True,
+        "body": "<p>We are a small newsroom.</p><h2>Our standards</h2><p>We correct our mistakes.</p>",
+    })
     page = page_factory(width=width, height=height)
 
     page.goto(live_server.url + "/")

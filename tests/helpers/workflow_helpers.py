@@ -99,6 +99,7 @@ def form_data(article, **overrides):
         "loaded_version": article.version,
         "regions": [tag.pk for tag in article.regions.all()],
         "topics": [tag.pk for tag in article.topics.all()],
+        "hero": article.hero_id or "",
         "hero_alt": article.hero_alt,
         "hero_caption": article.hero_caption,
         "hero_credit": article.hero_credit,

@@ -182,7 +182,7 @@ def test_a_story_published_through_one_server_is_on_every_page_of_the_other(serv
         f"/admin/articles/article/{servers['ids']['new']}/transition/publish/", {"comment": ""}, form_path=change
     )
     assert status == 200
-    assert "is now published" in _page, re.findall(r'<li class="error"[^>]*>(.*?)</li>', _page, re.S)
+    assert "is now live" in _page, re.findall(r'messagelist.{0,600}', _page, re.S)
 
     for path in [*pages, servers["ids"]["new_url"]]:
         status, body = reader.get(path)

@@ -109,6 +109,11 @@ def test_a_confirmation_link_expires_and_a_forged_one_is_refused(client, inbox, 
     assert expired.status_code == 400 and b"has expired" in expired.content
     forged = client.post(link.replace("/confirm/", "/confirm/x"))
     assert forged.status_code == 400 and b"not valid" in forged.content
+    for junk in ("%00", "a" * 5000, "%C3%28"):
+        assert client.post(f"/newsletter/confirm/{junk}/").status_code == 400
+        assert client.get(f"/newsletter/unsubscribe/{junk}/").status_code == 404
+        assert client.post(f"/newsletter/unsubscribe/{junk}/").status_code == 200
+    assert client.post("/newsletter/confirm/..%2F..%2Fetc/").status_code == 404
     assert Subscriber.objects.get().status == Subscriber.Status.PENDING
 
 
@@ -298,3 +303,32 @@ def test_site_backups_leave_subscribers_out(client, inbox, stories, tmp_path):
         everything = b"".join(archive.read(name) for name in archive.namelist())
     assert b"Council backs the Pimlico library plan" in everything
     assert ADDRESS.lower().encode() not in everything.lower() and b"newsletter." not in everything
+
+
+def test_the_digest_never_carries_a_story_readers_cannot_see(client, inbox, stories):
+    now = timezone.now()
+    hidden = {
+        "draft": make_article("Hidden draft story zq1"),
+        "in review": make_article("Hidden review story zq2", status=Article.Status.IN_REVIEW),
+        "scheduled": make_article("Hidden scheduled story zq3", status=Article.Status.PUBLISHED,
+                                  publish_at=now + timedelta(hours=2)),
+        "embargoed": make_article("Hidden embargoed story zq4", status=Article.Status.PUBLISHED,
+                                  publish_at=now - timedelta(hours=1)),
+        "unpublished": make_article("Hidden unpublished story zq5", status=Article.Status.UNPUBLISHED,
+                                    publish_at=now - timedelta(hours=1)),
+    }
+    Article.objects.filter(pk=hidden["embargoed"].pk).update(embargo_ends_at=now + timedelta(hours=3))
+    subscribe_and_confirm(client, inbox)
+    services.send_digest()
+    message = inbox.messages[-1]["message"]
+    text = message.get_body(preferencelist=("plain",)).get_content() + message.get_body(preferencelist=("html",)).get_content()
+    assert "Council backs the Pimlico library plan" in text
+    assert [state for state, story in hidden.items() if story.headline in text or story.slug in text] == []
+
+
+def test_two_runs_at_once_never_both_claim_a_subscriber(client, inbox, stories):
+    subscriber = subscribe_and_confirm(client, inbox)
+    run, _created = services.start_run(edition=services.edition_for(timezone.now()), now=timezone.now())
+    assert services._claim(run, subscriber, Delivery.Status.SENDING, 1) is not None
+    assert services._claim(run, subscriber, Delivery.Status.SENDING, 1) is None
+    assert Delivery.objects.count() == 1

@@ -26,8 +26,12 @@ PAGES = [
     "/topic/politics/",
     "/news/council-agrees-budget/",
     "/region/westminster/feed/",
+    "/api/v1/items/",
 ]
-PARAMETERS = ["q", "page", "p", "sort", "utm_source", "format", "callback", "section"]
+PARAMETERS = [
+    "q", "page", "p", "sort", "utm_source", "format", "callback", "section",
+    "region", "topic", "author", "since", "until", "cursor", "limit",
+]  # fmt: skip
 ODD_VALUES = [
     "last", "0", "-1", "1e9", "99999999999999999999", "NaN", "%00", "\x00", "<script>alert(1)</script>",
     "' OR 1=1 --", "..%2f..%2f", "\u202e", "🎄" * 50, "a" * 5000, "%", "%zz", "[]", "{}", "ﬁ", "İ",
@@ -67,7 +71,7 @@ def test_a_raw_query_string_of_any_bytes_is_never_a_500(site, page, raw):
 
 @budget(150, database=True)
 @given(
-    st.sampled_from(["news", "region", "topic", "author", "preview", "region/westminster", "feed"]),
+    st.sampled_from(["news", "region", "topic", "author", "preview", "region/westminster", "feed", "api/v1/items"]),
     SEGMENTS,
 )
 @example(prefix="news", segment="\x00")  # found on PostgreSQL: the old-address lookup sent NUL to the database

@@ -73,7 +73,7 @@ def with_breaking_news_and_reads():
     for position, story in enumerate(stories):
         ArticleReads.objects.create(article=story, hour=hour - timedelta(hours=1), reads=50 - position)
     BreakingNews.objects.create(article=stories[0], ends_at=timezone.now() + timedelta(hours=1))
-    StaticPage.objects.create(kind="about", title="About us", body="<p>A newsroom.</p><h2>Standards</h2>", is_published=True)
+    StaticPage.objects.get_or_create(kind="about", defaults={"title": "About us", "is_published": True})
     return "/"
 
 

@@ -186,6 +186,7 @@ def test_stories_that_are_not_live_are_not_counted(client):
         assert client.post(f"/read/{pk}/", HTTP_USER_AGENT=BROWSER).status_code == 204
     assert not ArticleReads.objects.exists()
     assert client.post("/read/not-a-number/").status_code == 404
+    assert client.post(f"/read/{10**30}/", HTTP_USER_AGENT=BROWSER).status_code == 204
 
 
 def test_counting_a_read_costs_a_few_queries_and_never_the_page(client, stories, django_assert_max_num_queries):

@@ -10,7 +10,8 @@ from django.utils import timezone
 
 from articles.exceptions import DuplicateImportError
 from articles.image_library import create_library_image
-from articles.models import Article, Author, PromoFooter, RegionTag, TopicTag
+from articles.models import Article, Author, PromoFooter, RegionTag, StaticPage, TopicTag
+from articles.paper import static_page_save
 from articles.services import article_create, article_import_wire_copy, article_publish
 from devtools import demo, pictures
 
@@ -50,11 +51,18 @@ class Command(BaseCommand):
         headline, standfirst, paragraphs, names, regions, topics = demo.DRAFT
         self.load_article(headline, standfirst, paragraphs, [authors[n] for n in names], regions, topics)
         self.load_default_footer()
+        self.load_site_pages()
         self.import_seed()
         self.stdout.write(self.style.SUCCESS(f"Demo content ready: {Article.objects.count()} articles."))
         self.stdout.write("Demo logins (admin at /admin/):")
         for username, password, group, _name, _title in demo.ACCOUNTS:
             self.stdout.write(f"  {group:<9} {username} / {password}")
+
+    def load_site_pages(self):
+        for kind, title, summary, body in demo.SITE_PAGES:
+            if not StaticPage.objects.filter(kind=kind).exists():
+                page = StaticPage(kind=kind, title=title, summary=summary, body=body, is_published=True)
+                static_page_save(page=page, user=None)
 
     def load_authors(self):
         authors = {}
