@@ -73,8 +73,3 @@ def count_read(*, article_id, at):
     except IntegrityError:
         # Another request created the hour's row first.
         ArticleReads.objects.filter(article_id=article_id, hour=hour).update(reads=F("reads") + 1)
-
-
-def forget_reads(*, before):
-    """Delete hourly counts older than `before` (the site shows the last day; a month is plenty)."""
-    return ArticleReads.objects.filter(hour__lt=before).delete()[0]

@@ -8,5 +8,6 @@ urlpatterns = [
     path("", views.subscribe, name="subscribe"),
     path("check-your-inbox/", views.check_inbox, name="check_inbox"),
     path("confirm/<str:token>/", views.confirm, name="confirm"),
-    path("unsubscribe/<str:key>/", views.unsubscribe, name="unsubscribe"),
+    # Keys are URL-safe base64 (`models.new_key`): anything else is not an address of ours.
+    path("unsubscribe/<slug:key>/", views.unsubscribe, name="unsubscribe"),
 ]

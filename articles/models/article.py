@@ -16,6 +16,7 @@ from ..images import CleanImageField
 from ..sanitizer import sanitize_html
 from ..signals import announce, written_in_bulk
 from ..slugs import unique_slug
+from .body import BODY_EDITOR_CONFIG
 from .footers import HEADLINE_MAX_LENGTH, PromoFooter
 from .library import LibraryImage
 from .live import LIVE
@@ -154,32 +155,7 @@ class Article(models.Model):
     )
     body = SanitizedHTMLField(
         blank=True,
-        config={
-            "extensions": {
-                "Bold": True,
-                "Italic": True,
-                "Underline": True,
-                "Strike": True,
-                "Subscript": True,
-                "Superscript": True,
-                "Heading": {"levels": [2, 3, 4]},
-                "BulletList": True,
-                "OrderedList": True,
-                "ListItem": True,
-                "Blockquote": True,
-                "HorizontalRule": True,
-                "HardBreak": True,
-                "Link": {"protocols": ["http", "https", "mailto"], "enableTarget": True},
-                "History": True,
-                # Pictures from the image library and embeds, stored as references (static/articles/prose_media.js).
-                "LibraryImage": True,
-                "Embed": True,
-                "Table": True,
-                "TableRow": True,
-                "TableHeader": True,
-                "TableCell": True,
-            }
-        },
+        config=BODY_EDITOR_CONFIG,
         help_text="Cleaned on every save: scripts, styles and unsafe links are removed. Drop or paste a picture to "
         "add it to the image library and the text; paste a YouTube, X, Instagram, … address to embed it.",
     )

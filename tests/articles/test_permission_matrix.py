@@ -182,8 +182,20 @@ HIDDEN = {"other_reporter": 404, "plain_staff": 404}
 # ModelAdmin's change, history and delete pages send a missing object back to the index.
 HIDDEN_REDIRECT = {"other_reporter": 302}
 
+def planned_draft_move(w):
+    """The draft gets a planned date (before the database is compared), and the move posts another day."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    Article._base_manager.filter(pk=w["draft"].pk).update(planned_for=timezone.now() + timedelta(days=1))
+    return {"day": (timezone.localdate() + timedelta(days=3)).isoformat()}
+
+
 ARTICLE_ROWS = [
     Row("changelist", "GET", admin_url("articles_article_changelist"), REPORTERS_AND_UP),
+    Row("planning calendar", "GET", admin_url("articles_article_calendar"), REPORTERS_AND_UP),
+    Row("move on the calendar", "POST", article_url("move"), EDITORS, planned_draft_move, refused_as=HIDDEN),
     Row("add form", "GET", admin_url("articles_article_add"), REPORTERS_AND_UP),
     Row("add", "POST", admin_url("articles_article_add"), REPORTERS_AND_UP, new_article_data, ok=302),
     Row("change form", "GET", article_url("change"), DESK, refused_as=HIDDEN_REDIRECT),
@@ -439,6 +451,8 @@ COVERED_URL_NAMES = {
     "articles_article_suggest",
     "articles_article_autosave",
     "articles_article_autosave_discard",
+    "articles_article_calendar",
+    "articles_article_move",
 }
 TRANSITION_ROWS = [("draft", "submit"), ("draft", "publish"), ("in_review", "publish")]
 TRANSITION_ROWS += [("in_review", "request_changes"), ("published", "unpublish")]
