@@ -26,28 +26,25 @@ import json
 import os
 import tempfile
 import zipfile
-import zlib
 from collections import Counter
 from dataclasses import dataclass, field
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 
 from django.apps import apps
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core import serializers
-from django.core.files import File
-from django.core.files.storage import FileSystemStorage, default_storage
+from django.core.files.storage import default_storage
 from django.core.serializers.base import DeserializationError
-from django.db import DEFAULT_DB_ALIAS, DatabaseError, connections, models, transaction
+from django.db import DEFAULT_DB_ALIAS, DatabaseError, connections, transaction
 from django.db.migrations.recorder import MigrationRecorder
 from django.utils import timezone
 
 from . import listings
+from .backup_archive import ARCHIVE_FORMAT, ARCHIVE_VERSION, open_archive, verify_members
+from .backup_media import discard_staged, media_files, media_references, place_media, read_blocks, stage_media
 from .exceptions import BackupError
 
-ARCHIVE_FORMAT = "newsroom-site-backup"
-ARCHIVE_VERSION = 2
-READABLE_VERSIONS = (1, 2)
 # Django's JSON with times to the microsecond (articles/serializers.py, registered in settings).
 BACKUP_FORMAT = "json-exact"
 # Groups may already exist in a freshly migrated database, so they are matched by name.
@@ -70,9 +67,6 @@ CONTENT_MODELS = [
 DERIVED_MODELS = ["articles.ListingEntry", "articles.RegionAncestry"]
 # Rows per data member: what a restore holds in memory at once (a story with its history is a few KB).
 ROWS_PER_MEMBER = getattr(settings, "BACKUP_ROWS_PER_MEMBER", 2000)
-COPY_BLOCK = 1024 * 1024
-# The manifest is read whole before anything is trusted; a real one is well under this.
-MAX_MANIFEST_BYTES = 256 * 1024 * 1024
 
 
 @dataclass
@@ -165,55 +159,6 @@ class _snapshot:
         return self.atomic.__exit__(*exc)
 
 
-def media_references():
-    """Names of the media files the current rows point to (uploads and their renditions)."""
-    names = set()
-    media_url = settings.MEDIA_URL
-
-    def urls(value):
-        if isinstance(value, dict):
-            for key, item in value.items():
-                if key == "url" and isinstance(item, str) and item.startswith(media_url):
-                    names.add(item.removeprefix(media_url))
-                else:
-                    urls(item)
-        elif isinstance(value, list):
-            for item in value:
-                urls(item)
-
-    for model in apps.get_app_config("articles").get_models():
-        fields = model._meta.concrete_fields
-        file_fields = [f.attname for f in fields if isinstance(f, models.FileField)]
-        rendition_fields = [f.attname for f in fields if isinstance(f, models.JSONField) and "rendition" in f.name]
-        if not file_fields and not rendition_fields:
-            continue
-        for values in model._default_manager.values_list(*file_fields, *rendition_fields).iterator():
-            names.update(value for value in values[: len(file_fields)] if value)
-            urls(list(values[len(file_fields) :]))
-    return sorted(names)
-
-
-def _media_files(storage):
-    """Every file name in the media storage, sorted (links on a local disk are left out)."""
-    found = []
-
-    def walk(prefix):
-        try:
-            folders, files = storage.listdir(prefix)
-        except FileNotFoundError:
-            return
-        for name in files:
-            path = f"{prefix}{name}"
-            if isinstance(storage, FileSystemStorage) and os.path.islink(storage.path(path)):
-                continue
-            found.append(path)
-        for folder in folders:
-            walk(f"{prefix}{folder}/")
-
-    walk("")
-    return sorted(found)
-
-
 def _applied_migrations():
     recorder = MigrationRecorder(connections[DEFAULT_DB_ALIAS])
     return sorted([app, name] for app, name in recorder.applied_migrations() if app in DUMPED_APPS)
@@ -231,11 +176,6 @@ def _write_member(archive, name, chunks):
             size += len(chunk)
             member.write(chunk)
     return size, digest.hexdigest()
-
-
-def _read_blocks(handle):
-    while block := handle.read(COPY_BLOCK):
-        yield block
 
 
 def backup_site(*, path, include_media=False, storage=None):
@@ -263,10 +203,10 @@ def backup_site(*, path, include_media=False, storage=None):
                     counts[label] += rows
                 references = media_references()
                 migrations = _applied_migrations()
-            files = _media_files(storage) if include_media else []
+            files = media_files(storage) if include_media else []
             for name in files:
                 with storage.open(name, "rb") as source:
-                    size, sha256 = _write_member(archive, f"media/{name}", _read_blocks(source))
+                    size, sha256 = _write_member(archive, f"media/{name}", read_blocks(source))
                 members.append({"name": f"media/{name}", "size": size, "sha256": sha256})
             manifest = {
                 "format": ARCHIVE_FORMAT,
@@ -285,104 +225,6 @@ def backup_site(*, path, include_media=False, storage=None):
         if os.path.exists(temporary):
             os.unlink(temporary)
     return BackupSummary(path=path, counts=manifest["counts"], media_references=references, media_files=files)
-
-
-# Reading and checking an archive -------------------------------------------------------------------------------------
-
-
-def _open_archive(path):
-    path = Path(path)
-    if not path.is_file():
-        raise BackupError(f"{path}: no such file.")
-    try:
-        archive = zipfile.ZipFile(path)
-    except (zipfile.BadZipFile, OSError):
-        raise BackupError(f"{path} is not a backup archive (not a zip file).") from None
-    try:
-        manifest = _read_manifest(path, archive)
-    except BaseException:
-        archive.close()
-        raise
-    return archive, manifest
-
-
-def _read_manifest(path, archive):
-    names = set(archive.namelist())
-    if "manifest.json" not in names:
-        raise BackupError(f"{path} is not a site backup: it has no manifest.json.")
-    if archive.getinfo("manifest.json").file_size > MAX_MANIFEST_BYTES:
-        raise BackupError(f"{path}: its manifest is implausibly large; the archive is not trusted.")
-    try:
-        manifest = json.loads(archive.read("manifest.json"))
-    except (ValueError, zipfile.BadZipFile, OSError):
-        raise BackupError(f"{path} is damaged: its manifest cannot be read.") from None
-    if not isinstance(manifest, dict) or manifest.get("format") != ARCHIVE_FORMAT:
-        raise BackupError(f"{path} is not a site backup made by backup_site.")
-    if manifest.get("version") not in READABLE_VERSIONS:
-        raise BackupError(
-            f"{path} has backup format version {manifest.get('version')}; this site reads versions "
-            f"{' and '.join(map(str, READABLE_VERSIONS))}."
-        )
-    if manifest["version"] == 1:
-        # One data.json and the media, checked by the zip's own CRCs only.
-        if "data.json" not in names:
-            raise BackupError(f"{path} is not a site backup: it has no manifest.json and data.json.")
-        manifest["members"] = [{"name": "data.json", "model": None}] + [
-            {"name": name} for name in sorted(names) if name.startswith("media/")
-        ]
-    members = manifest.get("members")
-    if not isinstance(members, list) or not all(isinstance(m, dict) and isinstance(m.get("name"), str) for m in members):
-        raise BackupError(f"{path} is damaged: its manifest lists no members.")
-    for member in members:
-        _check_member_name(member["name"])
-    return manifest
-
-
-def _check_member_name(name):
-    if name.startswith("media/"):
-        relative = name.removeprefix("media/")
-        parts = PurePosixPath(relative).parts
-        if not parts or relative.startswith("/") or "\\" in relative or ".." in parts or "\x00" in relative:
-            raise BackupError(f"The archive holds an unsafe file name ({name!r}); nothing was restored.")
-    elif not (name == "data.json" or (name.startswith("data/") and "/" not in name[5:] and ".." not in name)):
-        raise BackupError(f"The archive lists an unexpected member ({name!r}); nothing was restored.")
-
-
-def _verify(path, archive, manifest):
-    """Read every member once and compare it with the manifest, before anything is written."""
-    listed = {member["name"] for member in manifest["members"]}
-    for info in archive.infolist():
-        if info.is_dir() or info.filename == "manifest.json":
-            continue
-        if info.filename.startswith("media/"):
-            _check_member_name(info.filename)
-            if (info.external_attr >> 16) & 0o170000 == 0o120000:
-                raise BackupError(f"The archive holds an unsafe file name ({info.filename!r}); nothing was restored.")
-        if info.filename not in listed:
-            raise BackupError(f"{path} holds {info.filename}, which its manifest does not list; nothing was restored.")
-    for member in manifest["members"]:
-        name = member["name"]
-        try:
-            info = archive.getinfo(name)
-        except KeyError:
-            raise BackupError(f"{path} is incomplete: {name} is missing; nothing was restored.") from None
-        expected_size = member.get("size")
-        if expected_size is not None and info.file_size != expected_size:
-            raise BackupError(
-                f"{path} is damaged: {name} holds {info.file_size} bytes where the manifest lists {expected_size}; "
-                "nothing was restored."
-            )
-        digest = hashlib.sha256()
-        try:
-            with archive.open(info) as source:
-                for block in _read_blocks(source):
-                    digest.update(block)
-        except (zipfile.BadZipFile, zlib.error, OSError, EOFError, ValueError) as error:
-            raise BackupError(
-                f"{path} is damaged: {name} cannot be read ({str(error)[:120]}); nothing was restored."
-            ) from None
-        if member.get("sha256") is not None and digest.hexdigest() != member["sha256"]:
-            raise BackupError(f"{path} is damaged: {name} does not match its checksum; nothing was restored.")
 
 
 def database_contents():
@@ -427,48 +269,10 @@ def _insert_raw(model, objects):
         model._base_manager._insert(objects[start : start + size], fields=fields, raw=True, using=connection.alias)
 
 
-def _stage_media(archive, media, storage):
-    """Write the media members beside their final names (local disk), or return them for later upload."""
-    staged = []
-    local = isinstance(storage, FileSystemStorage)
-    for name in media:
-        if not local:
-            staged.append((name, None))
-            continue
-        target = Path(storage.path(name))
-        target.parent.mkdir(parents=True, exist_ok=True)
-        handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".restoring")
-        staged.append((name, temporary))
-        with os.fdopen(handle, "wb") as destination, archive.open(f"media/{name}") as source:
-            for block in _read_blocks(source):
-                destination.write(block)
-        os.chmod(temporary, settings.FILE_UPLOAD_PERMISSIONS or 0o644)
-    return staged
-
-
-def _place_media(archive, staged, storage):
-    for name, temporary in staged:
-        if temporary is not None:
-            os.replace(temporary, storage.path(name))
-            continue
-        if storage.exists(name):
-            storage.delete(name)
-        with archive.open(f"media/{name}") as source:
-            saved = storage.save(name, File(source, name=name))
-        if saved != name:
-            raise BackupError(f"The storage saved {name} as {saved}; the media restore is incomplete.")
-
-
-def _discard(staged):
-    for _name, temporary in staged:
-        if temporary and os.path.exists(temporary):
-            os.unlink(temporary)
-
-
 def restore_site(*, path, storage=None):
     """Load an archive written by backup_site into an empty database, and its media into the media storage."""
     storage = storage or default_storage
-    archive, manifest = _open_archive(path)
+    archive, manifest = open_archive(path)
     # Content types are looked up by name while loading; never trust keys cached before the database was emptied.
     ContentType.objects.clear_cache()
     with archive:
@@ -487,7 +291,7 @@ def restore_site(*, path, storage=None):
                 f"The archive was made by a newer version of the site (migrations not applied here: {listed}). "
                 "Update the code and run `manage.py migrate` first; nothing was changed."
             )
-        _verify(path, archive, manifest)
+        verify_members(path, archive, manifest)
         data = [m["name"] for m in manifest["members"] if not m["name"].startswith("media/")]
         media = [m["name"].removeprefix("media/") for m in manifest["members"] if m["name"].startswith("media/")]
         natural = set(BY_NATURAL_KEY)
@@ -510,10 +314,10 @@ def restore_site(*, path, storage=None):
                         f"The archive's data could not be loaded ({reason}); nothing was restored."
                     ) from None
                 counts = _check_counts(manifest)
-                staged = _stage_media(archive, media, storage)
-            _place_media(archive, staged, storage)
+                staged = stage_media(archive, media, storage)
+            place_media(archive, staged, storage)
         finally:
-            _discard(staged)
+            discard_staged(staged)
     references = manifest.get("media_references", [])
     return BackupSummary(
         path=Path(path),

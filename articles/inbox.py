@@ -14,14 +14,9 @@ from django.utils.html import escape
 
 from . import text, validators
 from .exceptions import DuplicateImportError, InvalidTransitionError, WireImportError, WorkflowPermissionError
+from .intake import DERIVED_HEADLINE_LENGTH, author_get_or_create, footer_for_trailing_line, is_promo_line
 from .models import Article, Author, RegionTag, TopicTag, WireItem
-from .services import (
-    DERIVED_HEADLINE_LENGTH,
-    article_create,
-    author_get_or_create,
-    footer_for_trailing_line,
-    is_promo_line,
-)
+from .services import article_create
 from .wire import copy_from_paragraphs, decode_text, parse_wire_copy
 
 VOCABULARIES = {"region": RegionTag, "topic": TopicTag}

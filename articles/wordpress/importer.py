@@ -21,7 +21,7 @@ from django.db import DatabaseError, transaction
 from django.utils import timezone
 from django.utils.text import Truncator
 
-from .. import images, services, text
+from .. import images, intake, text
 from ..exceptions import ArticleError
 from ..models import (
     HEADLINE_MAX_LENGTH,
@@ -209,12 +209,12 @@ class Importer:
             hero = File(hero_file.open("rb"), name=hero_file.name)
             fields.update(hero_caption=hero_caption, hero_alt=hero_alt)
         try:
-            article = services.article_import_post(
+            article = intake.article_import_post(
                 article=record.article if record else None,
                 slug=slug,
                 status=status,
                 publish_at=publish_at,
-                authors=[services.author_get_or_create(name=name) for name in authors],
+                authors=[intake.author_get_or_create(name=name) for name in authors],
                 regions=regions,
                 topics=topics,
                 hero=hero,

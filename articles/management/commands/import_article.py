@@ -2,7 +2,7 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
 from articles.exceptions import DuplicateImportError, WireImportError
-from articles.services import article_import_wire_copy
+from articles.intake import article_import_wire_copy
 
 
 class Command(BaseCommand):

@@ -10,9 +10,10 @@ from django.utils import timezone
 
 from articles.exceptions import DuplicateImportError
 from articles.image_library import create_library_image
+from articles.intake import article_import_wire_copy
 from articles.models import Article, Author, PromoFooter, RegionTag, StaticPage, TopicTag
 from articles.paper import static_page_save
-from articles.services import article_create, article_import_wire_copy, article_publish
+from articles.services import article_create, article_publish
 from devtools import demo, pictures
 
 SEED_DIR = settings.BASE_DIR.parent / "shared" / "seed"
