@@ -157,8 +157,10 @@ def _state(rng, now):
         return Status.DRAFT, None, None, None
     if roll < 0.97:
         return Status.IN_REVIEW, None, None, None
-    if roll < 0.98:
+    if roll < 0.975:
         return Status.UNPUBLISHED, past, None, past
+    if roll < 0.98:
+        return Status.TAKEN_DOWN, past, None, past
     if roll < 0.995:
         scheduled = now + timedelta(seconds=rng.randrange(60, 30 * 24 * 3600))
         return Status.PUBLISHED, scheduled, None, None

@@ -231,7 +231,8 @@ def test_tag_footer_and_correction_changes_invalidate(
     client.get(article_path)
     with django_capture_on_commit_callbacks(execute=True):
         make_footer(tagline="Fresh from the desk:", teaser_text="Read the morning briefing", is_default=True)
-    assert "Fresh from the desk:" in client.get(article_path).content.decode()
+    # The tagline reads as its own sentence (its trailing colon becomes a full stop).
+    assert "Fresh from the desk." in client.get(article_path).content.decode()
     with django_capture_on_commit_callbacks(execute=True):
         Correction.objects.create(article=live_article, text="An earlier version misnamed the square.")
     assert client.get(article_path)["X-Page-Cache"] == "miss"
