@@ -116,7 +116,8 @@ def test_drop_a_picture_and_paste_a_video_then_publish(live_server, page_factory
     page.fill(".prose-library-image__caption", "Lanterns on the embankment at dusk")
     page.press(".prose-library-image__caption", "Tab")
 
-    page.locator(editable).click()
+    # The caret at the end of the text (a click on the picture would select it, and a paste replace it).
+    page.locator(f"{editable} p").first.click()
     page.keyboard.press("End")
     paste_text(page, editable, YOUTUBE)
     page.wait_for_selector(".prose-embed", timeout=15000)
