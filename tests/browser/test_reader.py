@@ -1,7 +1,5 @@
 """A reader's journey in headless Chromium: home → section → article → author, on desktop and phone."""
 
-import mimetypes
-from pathlib import Path
 
 import pytest
 from django.conf import settings
@@ -9,26 +7,12 @@ from django.core.management import call_command
 
 from articles.models import Article
 from tests.helpers.images import give_hero_image
+from tests.helpers.media_routes import serve_media
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 WIDTHS = {"desktop": (1280, 900), "phone": (390, 844)}
 SKIES = [(38, 84, 140), (120, 70, 110), (200, 120, 60), (60, 110, 90), (90, 90, 130), (150, 60, 50)]
-
-
-def serve_media(page, base_url):
-    """Serve uploaded files from MEDIA_ROOT, as the production web server does."""
-    media_root = Path(settings.MEDIA_ROOT)
-
-    def handle(route):
-        path = media_root / route.request.url.split("/media/", 1)[1].split("?")[0]
-        if path.is_file() and media_root in path.resolve().parents:
-            content_type = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
-            route.fulfill(status=200, body=path.read_bytes(), content_type=content_type)
-        else:
-            route.fulfill(status=404, body="")
-
-    page.route(f"{base_url}{settings.MEDIA_URL}**", handle)
 
 
 @pytest.fixture

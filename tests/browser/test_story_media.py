@@ -4,7 +4,6 @@ The focal point is set by clicking the thumbnail, and the home page's card follo
 
 import base64
 import io
-import mimetypes
 from pathlib import Path
 
 import pytest
@@ -17,6 +16,7 @@ from articles.models import Article, LibraryImage
 from articles.services import article_save
 from tests.helpers.desk_browser import PASSWORD, log_in
 from tests.helpers.factories import make_article, make_author, make_user
+from tests.helpers.media_routes import serve_media
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -33,21 +33,6 @@ def photo_bytes(size=(1600, 1000), split=0.3):
     buffer = io.BytesIO()
     picture.save(buffer, "JPEG", quality=90)
     return buffer.getvalue()
-
-
-def serve_media(page, base_url):
-    """Serve uploads from MEDIA_ROOT, as the production web server does."""
-    media_root = Path(settings.MEDIA_ROOT)
-
-    def handle(route):
-        path = media_root / route.request.url.split("/media/", 1)[1].split("?")[0]
-        if path.is_file() and media_root in path.resolve().parents:
-            content_type = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
-            route.fulfill(status=200, body=path.read_bytes(), content_type=content_type)
-        else:
-            route.fulfill(status=404, body="")
-
-    page.route(f"{base_url}{settings.MEDIA_URL}**", handle)
 
 
 def record_third_party(page, base_url):
