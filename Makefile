@@ -52,7 +52,8 @@ bench: $(STAMP)
 	$(BIN)/python bench/run.py $(BENCH_ARGS)
 
 # Load and fault runs (bench/load.py): gunicorn with production settings, PostgreSQL with at least 5,000
-# articles, wrk at 32 and 256 connections, and a PostgreSQL restart mid-run. About four minutes.
+# articles, wrk at 32 and 256 connections, a PostgreSQL restart mid-run, then two app servers behind HAProxy
+# with readers and writers through it and PostgreSQL restarted again (bench/cluster.py). About six minutes.
 # LOAD_ARGS="--scenarios steady --duration 20" for a quick run; "--database postgres://…" for another database.
 load: $(STAMP)
 	$(BIN)/python bench/load.py $(LOAD_ARGS)

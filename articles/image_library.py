@@ -4,7 +4,8 @@ Every image gets renditions when it is stored or its focal point moves: the
 whole picture (tall or very wide pictures cropped to a sensible shape), a 16:9
 card and a square, each in WebP and JPEG at several widths and each cut
 around the focal point, plus a small uncropped thumbnail for the desk. Files
-go through the file field's storage, whatever backend that is.
+go through the file field's storage, whatever backend that is, under random
+names (`images.unguessable_name`, and one fresh token per set of crops).
 
 Stories copy what they show of an image (`hero_renditions`, `body_media`)
 when they are saved, so a page renders its pictures without a query of its
@@ -96,11 +97,14 @@ def _flatten(source):
 def build_library_renditions(image):
     """Write every crop of image in WebP and JPEG; return the `renditions` mapping (file names included)."""
     storage = image.file.storage
-    base = f"{LIBRARY_RENDITIONS_FOLDER}/{PurePosixPath(image.file.name).with_suffix('')}"
+    # A fresh random token per build, never the image's own name: a crop's address cannot be worked out from the
+    # uploaded file's name, nor from the stored original's, and a rebuild never reuses an old address.
+    base = f"{LIBRARY_RENDITIONS_FOLDER}/{PurePosixPath(image.file.name).parent}/{images.name_token()}"
     with image.file.open("rb") as handle, Image.open(handle, formats=list(images.FORMATS)) as opened:
         opened.seek(0)
-        source = opened.convert("RGBA" if opened.mode in {"RGBA", "LA", "PA"} or "transparency" in opened.info
-                                else "RGB")
+        source = opened.convert(
+            "RGBA" if opened.mode in {"RGBA", "LA", "PA"} or "transparency" in opened.info else "RGB"
+        )
     width, height = source.size
     files = []
 
@@ -166,6 +170,7 @@ def create_library_image(*, file, name=None, caption="", credit="", alt="", user
         width, height = opened.size
     cleaned.seek(0)
     image = LibraryImage(
+        original_name=cleaned.name[: LibraryImage._meta.get_field("original_name").max_length],
         caption=caption[:300],
         credit=credit[:200],
         alt=alt[:300],

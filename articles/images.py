@@ -1,4 +1,4 @@
-"""Uploaded images: checked by content, re-encoded clean, cut into renditions.
+"""Uploaded images: checked by content, re-encoded clean, stored under a random name.
 
 An upload is judged by what Pillow finds in its bytes, never by its name or
 the browser's content type. The cheap checks (byte size, format, extension,
@@ -6,11 +6,17 @@ pixel count including animation frames) run on the header alone, before any
 pixel is decoded; only then is the image decoded in full to catch truncated
 or corrupt files. What is stored is a re-encoding with the EXIF orientation
 applied and every piece of metadata (EXIF with GPS, XMP, comments, colour
-profiles after conversion to sRGB) left behind, under an ASCII file name.
+profiles after conversion to sRGB) left behind, under a random name.
+
+Stored names are never made from the uploaded file's name: a story's pictures
+sit in public storage before it is published, and a name built from the
+photographer's file name could be guessed. Each file is stored as
+`<folder>/<32 hex digits>.<extension>` (128 random bits); the safe ASCII form
+of the uploaded name is kept for the desk only (`LibraryImage.original_name`).
 """
 
 import io
-import logging
+import secrets
 import struct
 import time
 import warnings
@@ -25,8 +31,6 @@ from PIL import Image, ImageCms, ImageSequence, UnidentifiedImageError
 
 from .text import ascii_slug
 
-logger = logging.getLogger(__name__)
-
 MAX_UPLOAD_BYTES = 10 * 1024 * 1024
 MAX_PIXELS = 40_000_000
 # An animation is decoded frame by frame, each costing time and memory whatever its size: counted before decoding.
@@ -34,7 +38,8 @@ MAX_FRAMES = 1000
 # Decoding (the damage check, then the re-encoding) stops after this long, however the file keeps the decoder busy.
 MAX_DECODE_SECONDS = 10
 RENDITION_WIDTHS = (480, 800, 1200, 1600)
-RENDITIONS_FOLDER = "renditions"
+# Random bytes in every stored name (uploads and renditions): 16 bytes, 128 bits, written as 32 hex digits.
+NAME_TOKEN_BYTES = 16
 JPEG_QUALITY = 85
 WEBP_QUALITY = 82
 SAFE_STEM_LENGTH = 60
@@ -274,6 +279,17 @@ def safe_file_name(name, image_format):
     return ascii_slug(stem, max_length=SAFE_STEM_LENGTH, fallback_prefix="image") + FORMATS[image_format].extension
 
 
+def name_token():
+    """A fresh random part for a stored name: 32 lowercase hex digits (128 bits)."""
+    return secrets.token_hex(NAME_TOKEN_BYTES)
+
+
+def unguessable_name(name):
+    """A stored file name that says nothing of name: a random token, with name's extension (lower-cased) kept."""
+    extension = PurePosixPath((name or "").replace("\\", "/")).suffix.lower()
+    return f"{name_token()}{extension if extension[1:].isascii() and extension[1:].isalnum() else ''}"
+
+
 def _to_srgb(frame, icc_profile):
     if not icc_profile or frame.mode not in {"RGB", "RGBA", "L", "CMYK"}:
         return frame
@@ -368,6 +384,10 @@ class CleanImageField(models.ImageField):
 
     default_validators = [validate_image_upload]
 
+    def generate_filename(self, instance, filename):
+        """Every new file is stored under a random name in the field's folder, whatever it was called."""
+        return super().generate_filename(instance, unguessable_name(filename))
+
     def formfield(self, **kwargs):
         return super().formfield(**{"form_class": CleanImageFormField, **kwargs})
 
@@ -385,59 +405,3 @@ def rendition_widths(width):
     if width < RENDITION_WIDTHS[-1] and width not in widths:
         widths.append(width)
     return widths
-
-
-def build_renditions(image_file):
-    """Write WebP and JPEG renditions of a stored image; return the `hero_renditions` mapping."""
-    storage = image_file.storage
-    base = f"{RENDITIONS_FOLDER}/{PurePosixPath(image_file.name).with_suffix('')}"
-    with image_file.open("rb") as handle, Image.open(handle, formats=list(FORMATS)) as image:
-        image.seek(0)
-        source = image.convert("RGBA" if _has_alpha(image) else "RGB")
-    width, height = source.size
-    flat = source
-    if source.mode == "RGBA":
-        # JPEG has no transparency: flatten onto white, as the page background is.
-        flat = Image.new("RGB", source.size, "white")
-        flat.paste(source, mask=source.getchannel("A"))
-    renditions = {"width": 0, "height": 0, "webp": [], "jpeg": []}
-    for step in rendition_widths(width):
-        size = (step, max(1, round(height * step / width)))
-        for key, picture, extension, options in (
-            ("webp", source, ".webp", {"format": "WEBP", "quality": WEBP_QUALITY}),
-            ("jpeg", flat, ".jpg", {"format": "JPEG", "quality": JPEG_QUALITY, "optimize": True, "progressive": True}),
-        ):
-            resized = picture if size == picture.size else picture.resize(size, Image.Resampling.LANCZOS)
-            buffer = io.BytesIO()
-            resized.save(buffer, **options)
-            stored = storage.save(f"{base}-{step}{extension}", ContentFile(buffer.getvalue()))
-            renditions[key].append({"width": step, "url": storage.url(stored)})
-        renditions["width"], renditions["height"] = size
-    return renditions
-
-
-def hero_image_changed(article, update_fields=None):
-    """Whether saving article stores a new, replaced or removed hero image."""
-    if update_fields is not None and "hero_image" not in update_fields:
-        return False
-    current = article.hero_image
-    if current and not current._committed:
-        return True
-    stored = getattr(article, "_stored_hero_image", "")
-    if stored is None:  # the field was deferred when the row was loaded: only a new upload counts
-        return False
-    return (current.name or "") != stored
-
-
-def refresh_hero_renditions(article):
-    """Rebuild (or clear) the article's renditions after its hero image changed; never raises."""
-    renditions = {}
-    if article.hero_image:
-        try:
-            renditions = build_renditions(article.hero_image)
-        except (OSError, ValueError, SyntaxError, UnidentifiedImageError):
-            logger.warning("Could not build renditions for article %s from %s", article.pk, article.hero_image.name)
-    # The plain manager: the save that stored the image has announced the change already.
-    type(article)._base_manager.filter(pk=article.pk).update(hero_renditions=renditions)
-    article.hero_renditions = renditions
-    article._stored_hero_image = article.hero_image.name or ""

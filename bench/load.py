@@ -12,14 +12,17 @@ bounded: every run has a fixed duration and every wait a deadline.
     restart   32 connections for 40 s with PostgreSQL stopped 10 s in and started again 3 s later: errors
               only inside the outage (as the 503 page, with Retry-After), recovery within 5 s after the
               database is back, and the same row counts before and after.
+    cluster   two app servers behind HAProxy, readers and writers (newsletter sign-ups, an editor's autosaves
+              and publishes through the desk) for 40 s with PostgreSQL restarted 10 s in: errors only inside
+              the outage, recovery within 5 s, and every acknowledged write in the database (bench/cluster.py).
 
     python bench/load.py                                  # all three, on newsroom_load
     python bench/load.py --scenarios steady --duration 20
     python bench/load.py --database postgres://postgres@127.0.0.1:5432/newsroom_load
 
-The restart scenario stops and starts the local PostgreSQL cluster with
-pg_ctlcluster, so every other connection to it drops too; it always leaves
-the cluster running.
+The restart and cluster scenarios stop and start the local PostgreSQL cluster
+serving the --database URL's port with pg_ctlcluster, so every other connection
+to it drops too; they always leave the cluster running.
 """
 
 import argparse
@@ -31,7 +34,9 @@ import tempfile
 import threading
 import time
 from pathlib import Path
+from urllib.parse import urlsplit
 
+from cluster import cluster as two_app_servers
 from runners import Server, WrkRun, pick_reader_paths, run_wrk
 from tooling import child_json, ensure_wrk, manage, setup_django
 
@@ -69,17 +74,21 @@ def load_average():
 # --- PostgreSQL -----------------------------------------------------------------------------------------------------
 
 
+# The port of the PostgreSQL cluster under test (the --database URL's); the restarts stop and start that cluster.
+PG_PORT = "5432"
+
+
 def cluster():
-    """(version, name) of the local cluster on port 5432, from pg_lsclusters."""
+    """(version, name) of the local cluster on PG_PORT, from pg_lsclusters."""
     for line in subprocess.run(["pg_lsclusters", "--no-header"], capture_output=True, text=True).stdout.splitlines():
         version, name, port, *_ = line.split()
-        if port == "5432":
+        if port == PG_PORT:
             return version, name
-    raise SystemExit("No local PostgreSQL cluster on port 5432 (pg_lsclusters).")
+    raise SystemExit(f"No local PostgreSQL cluster on port {PG_PORT} (pg_lsclusters).")
 
 
 def database_ready():
-    return subprocess.run(["pg_isready", "-h", "127.0.0.1", "-p", "5432", "-q"]).returncode == 0
+    return subprocess.run(["pg_isready", "-h", "127.0.0.1", "-p", PG_PORT, "-q"]).returncode == 0
 
 
 def pg_ctlcluster(action):
@@ -129,8 +138,8 @@ def mixed_paths(paths, length=4000):
 
 
 class Probe(threading.Thread):
-    """One plain request that needs the database every 50 ms, timed: an article page with a query string
-    nobody asked for before, so the page cache cannot answer it."""
+    """One plain request that needs the database every 50 ms, timed: a search for a word nobody asked for
+    before, so neither the page cache nor a memoised fragment can answer it."""
 
     def __init__(self, server, path):
         super().__init__(daemon=True)
@@ -146,7 +155,7 @@ class Probe(threading.Thread):
             at = time.time()
             try:
                 status, body, headers, seconds = self.server.get(
-                    f"{self.path}?probe={n}x{secrets.token_hex(3)}", timeout=5
+                    f"{self.path}?q=probe{n}x{secrets.token_hex(3)}", timeout=5
                 )
             except OSError:
                 status, body, headers, seconds = 0, b"", {}, time.time() - at
@@ -265,27 +274,31 @@ def restart(server, paths_file, args, database):
 
 
 SCENARIOS = {"steady": steady, "overload": overload, "restart": restart}
+# Scenarios that start their own servers (bench/cluster.py).
+OWN_SERVERS = {"cluster"}
 
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--database", default=os.environ.get("LOAD_DATABASE_URL", DEFAULT_DATABASE))
     parser.add_argument("--redis", default=os.environ.get("LOAD_REDIS_URL", DEFAULT_REDIS))
-    parser.add_argument("--scenarios", default="steady,overload,restart")
+    parser.add_argument("--scenarios", default="steady,overload,restart,cluster")
     parser.add_argument("--duration", type=int, default=60, help="seconds of the steady run (default 60; max 60)")
     parser.add_argument("--pick-paths", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.pick_paths:
         return pick_paths()
     scenarios = [name.strip() for name in args.scenarios.split(",") if name.strip()]
-    if not set(scenarios) <= set(SCENARIOS) or not 5 <= args.duration <= 60:
-        parser.error(f"--scenarios from {', '.join(SCENARIOS)}; --duration 5 to 60")
+    if not set(scenarios) <= set(SCENARIOS) | OWN_SERVERS or not 5 <= args.duration <= 60:
+        parser.error(f"--scenarios from {', '.join([*SCENARIOS, *OWN_SERVERS])}; --duration 5 to 60")
     if not args.database.startswith("postgres"):
         parser.error("--database must be a PostgreSQL URL")
+    global PG_PORT
+    PG_PORT = str(urlsplit(args.database).port or 5432)
 
     ensure_wrk(log)
     if not database_ready():
-        raise SystemExit("PostgreSQL is not answering on 127.0.0.1:5432.")
+        raise SystemExit(f"PostgreSQL is not answering on 127.0.0.1:{PG_PORT}.")
     deadline = time.monotonic() + 60
     while load_average() > 3 and time.monotonic() < deadline:
         log(f"load average {load_average():.2f}; waiting for the machine to calm down")
@@ -320,15 +333,28 @@ def main():
     paths_file.write_text("\n".join(mixed_paths(picked["paths"])) + "\n")
     log(f"{picked['total']:,} articles ({picked['live']:,} live); load average {load_average():.2f}")
 
-    args.probe_path = picked["paths"]["article"][0]
+    args.probe_path = "/search/"
     results = {"articles": picked["total"], "live": picked["live"], "load_before": load_average()}
     try:
         with Server(env, GUNICORN, workdir / "gunicorn.log", ready_path="/robots.txt") as server:
             warm(server, sorted(set(paths_file.read_text().split())))
             for name in scenarios:
-                results[name] = SCENARIOS[name](server, paths_file, args, args.database)
-                log(f"{name}: {json.dumps(results[name])}")
-                time.sleep(5)
+                if name in SCENARIOS:
+                    results[name] = SCENARIOS[name](server, paths_file, args, args.database)
+                    log(f"{name}: {json.dumps(results[name])}")
+                    time.sleep(5)
+        if "cluster" in scenarios:
+            results["cluster"] = two_app_servers(
+                env,
+                workdir,
+                paths_file,
+                args,
+                args.database,
+                probe_class=Probe,
+                pg_ctlcluster=pg_ctlcluster,
+                wait_for_database=wait_for_database,
+            )
+            log(f"cluster: {json.dumps(results['cluster'])}")
     finally:
         if not database_ready():
             pg_ctlcluster("start")

@@ -24,6 +24,19 @@ class Response(NamedTuple):
     seconds: float
 
 
+def get(port, path, *, timeout=10, cookie=None):
+    """One GET of path on 127.0.0.1:port; an HTTP error status is returned, not raised."""
+    request = urllib.request.Request(f"http://127.0.0.1:{port}{path}")
+    if cookie:
+        request.add_header("Cookie", cookie)
+    started = time.monotonic()
+    try:
+        with urllib.request.urlopen(request, timeout=timeout) as response:
+            return Response(response.status, response.read(), dict(response.headers), time.monotonic() - started)
+    except urllib.error.HTTPError as error:
+        return Response(error.code, error.read(), dict(error.headers), time.monotonic() - started)
+
+
 class Server:
     """gunicorn serving the project (or another WSGI app, from directory) on 127.0.0.1, started and answering
     ready_path with 200 once constructed.
@@ -72,16 +85,7 @@ class Server:
         self.stop()
 
     def get(self, path, *, timeout=10, cookie=None):
-        """One GET of path; an HTTP error status is returned, not raised."""
-        request = urllib.request.Request(f"http://127.0.0.1:{self.port}{path}")
-        if cookie:
-            request.add_header("Cookie", cookie)
-        started = time.monotonic()
-        try:
-            with urllib.request.urlopen(request, timeout=timeout) as response:
-                return Response(response.status, response.read(), dict(response.headers), time.monotonic() - started)
-        except urllib.error.HTTPError as error:
-            return Response(error.code, error.read(), dict(error.headers), time.monotonic() - started)
+        return get(self.port, path, timeout=timeout, cookie=cookie)
 
     def worker_rss_mb(self):
         """The resident memory of the largest worker process, in MB (0 where /proc cannot tell)."""

@@ -13,9 +13,8 @@ from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
-from django.utils.crypto import get_random_string
 
-from .. import diffs, image_library, services, slugs, validators
+from .. import diffs, image_library, images, services, slugs, validators
 from ..exceptions import EditConflictError
 from ..images import ACCEPT_ATTRIBUTE
 from ..models import Article, Correction, RegionTag, TopicTag
@@ -34,7 +33,8 @@ def stash_upload(upload):
     """Keep an uploaded file until the form is sent again; returns the signed token that finds it."""
     name = PurePosixPath(upload.name).name or "image"
     upload.seek(0)
-    path = default_storage.save(f"{HERO_STASH_DIR}/{get_random_string(16)}/{name}", upload)
+    # The raw upload (metadata and all) waits in media storage: its folder is 128 random bits, so it cannot be guessed.
+    path = default_storage.save(f"{HERO_STASH_DIR}/{images.name_token()}/{name}", upload)
     return signing.dumps(path, salt=HERO_STASH_SALT)
 
 

@@ -57,7 +57,7 @@ class LibraryImageChangeForm(forms.ModelForm):
 class LibraryImageAdmin(admin.ModelAdmin):
     list_display = ["thumb", "caption", "credit", "size", "used_by", "uploaded_by", "uploaded_at"]
     list_display_links = ["thumb", "caption"]
-    search_fields = ["caption", "credit", "alt", "file"]
+    search_fields = ["caption", "credit", "alt", "original_name", "file"]
     search_help_text = "Words from the caption, credit, alt text or file name."
     list_per_page = 48
     readonly_fields = ["focal_point", "crops", "used_in"]
@@ -101,7 +101,7 @@ class LibraryImageAdmin(admin.ModelAdmin):
         return format_html(
             '<div class="focal-picker" data-focal-x="{}" data-focal-y="{}">'
             '<img src="{}" width="{}" height="{}" alt="{}"><span class="focal-picker__mark" aria-hidden="true"></span>'
-            "</div><p class=\"help\">Click the subject of the picture: crops for cards, squares and the hero keep "
+            '</div><p class="help">Click the subject of the picture: crops for cards, squares and the hero keep '
             "it in view. Saved with the form.</p>",
             image.focal_x,
             image.focal_y,
@@ -166,7 +166,9 @@ class LibraryImageAdmin(admin.ModelAdmin):
     def delete_view(self, request, object_id, extra_context=None):
         image = self.get_object(request, object_id)
         if image is not None and image_library.stories_using(image).exists():
-            self.message_user(request, str(ImageInUseError(image, list(image_library.stories_using(image)))), messages.ERROR)
+            self.message_user(
+                request, str(ImageInUseError(image, list(image_library.stories_using(image)))), messages.ERROR
+            )
             return redirect(reverse("admin:articles_libraryimage_change", args=[image.pk]))
         return super().delete_view(request, object_id, extra_context)
 

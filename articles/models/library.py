@@ -12,11 +12,16 @@ FOCAL_VALIDATORS = [MinValueValidator(0.0), MaxValueValidator(1.0)]
 
 class LibraryImageQuerySet(models.QuerySet):
     def search(self, query):
-        """Images whose caption, credit, alt text or file name holds every word of query."""
+        """Images whose caption, credit, alt text or uploaded file name holds every word of query."""
         queryset = self
         for word in (query or "").split()[:8]:
             queryset = queryset.filter(
-                Q(caption__icontains=word) | Q(credit__icontains=word) | Q(alt__icontains=word) | Q(file__icontains=word)
+                Q(caption__icontains=word)
+                | Q(credit__icontains=word)
+                | Q(alt__icontains=word)
+                | Q(original_name__icontains=word)
+                # Files stored before names were random still carry the uploaded name.
+                | Q(file__icontains=word)
             )
         return queryset
 
@@ -29,6 +34,15 @@ class LibraryImage(models.Model):
         upload_to="library/%Y/%m/",
         help_text="JPEG, PNG, WebP or GIF, at most 10 MB and 40 megapixels. Location and camera details are "
         "removed on upload, and sizes for phones to large screens are made from it.",
+    )
+    # The file is stored under a random name, so its address cannot be guessed before the story is out; the name it
+    # was uploaded with (made safe) is kept here for the desk's search and lists, and never shown to readers.
+    original_name = models.CharField(
+        "uploaded file name",
+        max_length=100,
+        blank=True,
+        editable=False,
+        help_text="The name the file had when it was uploaded; only the desk sees it.",
     )
     width = models.PositiveIntegerField(default=0, editable=False)
     height = models.PositiveIntegerField(default=0, editable=False)
@@ -68,7 +82,8 @@ class LibraryImage(models.Model):
         verbose_name_plural = "image library"
 
     def __str__(self):
-        return self.caption or self.alt or (self.file.name.rsplit("/", 1)[-1] if self.file else f"Image {self.pk}")
+        stored = self.file.name.rsplit("/", 1)[-1] if self.file else ""
+        return self.caption or self.alt or self.original_name or stored or f"Image {self.pk}"
 
     @property
     def thumbnail_url(self):
