@@ -17,6 +17,7 @@ from django.core.exceptions import ImproperlyConfigured
 from js_asset import static_lazy
 
 from articles.embeds import FRAME_ORIGINS as EMBED_FRAME_ORIGINS
+from ops.logs import logging_config
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -80,8 +81,12 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
-    # First: a cached page is served with the headers every middleware below gave it when it was
-    # rendered (security headers and the Content-Security-Policy included), at no further cost.
+    # Outside the page cache, so that a cached page gets the id of the request it answers (ops/logs.py)
+    # and is timed and counted (ops/metrics.py).
+    "ops.logs.RequestIdMiddleware",
+    "ops.metrics.RequestMetricsMiddleware",
+    # Then the page cache: a cached page is served with the headers every middleware below gave it when
+    # it was rendered (security headers and the Content-Security-Policy included), at no further cost.
     "pagecache.middleware.PageCacheMiddleware",
     # Reads of a page the cache did not have go to a caught-up replica when there is one (ops/replicas.py).
     "ops.replicas.ReplicaReadMiddleware",
@@ -102,6 +107,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "reversion.middleware.RevisionMiddleware",
+    # Times each view (django-prometheus); its "before" half is at the top.
+    "django_prometheus.middleware.PrometheusAfterMiddleware",
     # Last, as django-axes asks: turns a locked-out sign-in into the lockout response.
     "axes.middleware.AxesMiddleware",
 ]
@@ -425,9 +432,12 @@ if env_bool("BEHIND_TLS_PROXY", default=False):
     AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
     IPWARE_STRICT = True
 
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
-}
+# Operations (ops/metrics.py, ops/logs.py): /metrics answers only a request sending METRICS_TOKEN as a
+# bearer token (404 without one configured); under gunicorn with several workers set PROMETHEUS_MULTIPROC_DIR
+# (read by prometheus_client) so that /metrics adds up every worker's counts. Log records are JSON lines
+# in production (plain text in development), each with the id of the request it was written for.
+METRICS_TOKEN = os.environ.get("METRICS_TOKEN", "")
+LOGGING_CONFIG = "ops.logs.configure"
+LOGGING = logging_config(
+    json_lines=env_bool("LOG_JSON", default=PRODUCTION), level=os.environ.get("LOG_LEVEL", "WARNING")
+)

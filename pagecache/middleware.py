@@ -176,6 +176,8 @@ class PageCacheMiddleware:
     @staticmethod
     def respond(request, response, now, next_change, *, hit):
         response["X-Page-Cache"] = hit
+        # Also on the request, for the metrics: a 304 answer drops the header.
+        request.page_cache_outcome = hit
         if not response.has_header("Cache-Control"):
             max_age = settings.PAGE_CACHE_MAX_AGE
             if next_change is not None:

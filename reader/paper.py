@@ -31,16 +31,20 @@ MOST_READ_LIMIT = 5
 # Reads ------------------------------------------------------------------------------------------------------------
 
 
-def breaking_banner(at):
-    """{"pk", "text", "url"} of the newest open breaking-news window whose story is live, or None."""
-    banner = (
+def banner_windows(at):
+    """The open breaking-news windows whose story is live at `at`, newest first."""
+    return (
         BreakingNews.objects.current(at)
-        .filter(article__in=Article.objects.live(at))
+        .with_live_story(at)
         .select_related("article")
         .only("headline", "article__headline", "article__slug")
         .order_by("-starts_at", "-pk")
-        .first()
     )
+
+
+def breaking_banner(at):
+    """{"pk", "text", "url"} of the newest open breaking-news window whose story is live, or None."""
+    banner = banner_windows(at).first()
     if banner is None:
         return None
     return {"pk": banner.article_id, "text": banner.banner_text, "url": banner.article.get_absolute_url()}
