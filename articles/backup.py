@@ -1,17 +1,20 @@
 """Whole-site backup and restore: one zip archive, written and read as a stream in bounded memory.
 
-The archive (format version 2) holds:
+The archive holds:
 
-- `data/NNNNN-app.model.json`: the rows, in members of at most `BACKUP_ROWS_PER_MEMBER` rows
-  of one model each (Django's serialised JSON, times to the microsecond), in dependency order;
+- on PostgreSQL (format version 3), `database/pgdump.NNN`: pg_dump's custom-format dump of the rows, in
+  members of bounded size (`articles/backup_pg.py`);
+- elsewhere, or with `data_format="json"` (format version 2), `data/NNNNN-app.model.json`: the rows, in
+  members of at most `BACKUP_ROWS_PER_MEMBER` rows of one model each (Django's serialised JSON, times
+  to the microsecond), in dependency order;
 - `media/<name>`: with `include_media`, every file of the media storage, copied in blocks;
 - `manifest.json`, written last: format, counts per model, applied migrations, the media the
   rows refer to, and every member with its size and SHA-256.
 
 A restore reads the manifest, then checks every member against it (presence, size and
 checksum; nothing unlisted) before it touches the database or a single media file, so a
-damaged or tampered archive is refused in plain words. The rows are then loaded member by
-member in one transaction and the counts compared with the manifest; media files are staged
+damaged or tampered archive is refused in plain words. The rows are then loaded (member by
+member, or through pg_restore) in one transaction and the counts compared with the manifest; media files are staged
 under temporary names and moved into place only once the database has committed. Nothing is
 ever held whole in memory: the biggest thing read at once is one data member.
 
@@ -19,7 +22,6 @@ Archives of format version 1 (one `data.json`, no checksums) are still read.
 """
 
 import gc
-import hashlib
 import io
 import itertools
 import json
@@ -27,11 +29,14 @@ import os
 import tempfile
 import zipfile
 from collections import Counter
+from contextlib import ExitStack
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from django.apps import apps
 from django.conf import settings
+from django.contrib.auth.management import create_permissions
+from django.contrib.contenttypes.management import create_contenttypes
 from django.contrib.contenttypes.models import ContentType
 from django.core import serializers
 from django.core.files.storage import default_storage
@@ -40,8 +45,8 @@ from django.db import DEFAULT_DB_ALIAS, DatabaseError, connections, transaction
 from django.db.migrations.recorder import MigrationRecorder
 from django.utils import timezone
 
-from . import listings
-from .backup_archive import ARCHIVE_FORMAT, ARCHIVE_VERSION, open_archive, verify_members
+from . import backup_pg, listings
+from .backup_archive import ARCHIVE_FORMAT, ARCHIVE_VERSION, PGDUMP_VERSION, open_archive, verify_members, write_member
 from .backup_media import discard_staged, media_files, media_references, place_media, read_blocks, stage_media
 from .exceptions import BackupError
 
@@ -67,6 +72,10 @@ CONTENT_MODELS = [
 DERIVED_MODELS = ["articles.ListingEntry", "articles.RegionAncestry"]
 # Rows per data member: what a restore holds in memory at once (a story with its history is a few KB).
 ROWS_PER_MEMBER = getattr(settings, "BACKUP_ROWS_PER_MEMBER", 2000)
+# How the rows are written: PostgreSQL's own dump, or Django's JSON (any database reads it).
+FORMATS = ("pgdump", "json")
+# Counts that may come out higher than archived: rows migrate made for models the archive did not know.
+AT_LEAST = {*BY_NATURAL_KEY, "contenttypes.contenttype", "auth.permission"}
 
 
 @dataclass
@@ -167,24 +176,34 @@ def _applied_migrations():
 # Writing the archive -------------------------------------------------------------------------------------------------
 
 
-def _write_member(archive, name, chunks):
-    """Stream chunks (bytes) into a new member; (size, sha256) of what was written."""
-    digest, size = hashlib.sha256(), 0
-    with archive.open(name, "w", force_zip64=True) as member:
-        for chunk in chunks:
-            digest.update(chunk)
-            size += len(chunk)
-            member.write(chunk)
-    return size, digest.hexdigest()
+def default_format():
+    return "pgdump" if connections[DEFAULT_DB_ALIAS].vendor == "postgresql" else "json"
 
 
-def backup_site(*, path, include_media=False, storage=None):
+def _write_rows(archive):
+    """The JSON data members, written from the current snapshot; (members, counts)."""
+    members, counts = [], Counter()
+    for number, (label, rows, text) in enumerate(_record_batches(), start=1):
+        name = f"data/{number:05d}-{label}.json"
+        size, sha256 = write_member(archive, name, [text.encode()])
+        members.append({"name": name, "model": label, "rows": rows, "size": size, "sha256": sha256})
+        counts[label] += rows
+    return members, counts
+
+
+def backup_site(*, path, include_media=False, storage=None, data_format=None):
     """Write the whole site to a zip archive at path (written to a temporary name, then moved).
 
-    The rows are read in one snapshot, a member at a time; media files are copied from the
-    storage in blocks. Memory stays flat however large the site is.
+    The rows are read in one snapshot, streamed from pg_dump or a member of JSON at a time; media
+    files are copied from the storage in blocks. Memory stays flat however large the site is.
     """
     storage = storage or default_storage
+    connection = connections[DEFAULT_DB_ALIAS]
+    data_format = data_format or default_format()
+    if data_format not in FORMATS:
+        raise BackupError(f"Unknown backup format {data_format!r}; choose {' or '.join(FORMATS)}.")
+    if data_format == "pgdump" and connection.vendor != "postgresql":
+        raise BackupError(f"The pgdump format needs PostgreSQL, and this site runs on {connection.display_name}.")
     path = Path(path)
     if path.is_dir():
         raise BackupError(f"{path} is a folder; give the name of the archive to write, e.g. {path}/site.zip.")
@@ -194,25 +213,26 @@ def backup_site(*, path, include_media=False, storage=None):
     os.close(handle)
     try:
         with zipfile.ZipFile(temporary, "w", compression=zipfile.ZIP_DEFLATED, allowZip64=True) as archive:
-            members, counts = [], Counter()
             with _snapshot():
-                for number, (label, rows, text) in enumerate(_record_batches(), start=1):
-                    name = f"data/{number:05d}-{label}.json"
-                    size, sha256 = _write_member(archive, name, [text.encode()])
-                    members.append({"name": name, "model": label, "rows": rows, "size": size, "sha256": sha256})
-                    counts[label] += rows
+                if data_format == "pgdump":
+                    members, counts = backup_pg.dump(
+                        archive, connection, dumped_apps=DUMPED_APPS, derived=DERIVED_MODELS
+                    )
+                else:
+                    members, counts = _write_rows(archive)
                 references = media_references()
                 migrations = _applied_migrations()
             files = media_files(storage) if include_media else []
             for name in files:
                 with storage.open(name, "rb") as source:
-                    size, sha256 = _write_member(archive, f"media/{name}", read_blocks(source))
+                    size, sha256 = write_member(archive, f"media/{name}", read_blocks(source))
                 members.append({"name": f"media/{name}", "size": size, "sha256": sha256})
             manifest = {
                 "format": ARCHIVE_FORMAT,
-                "version": ARCHIVE_VERSION,
+                "version": PGDUMP_VERSION if data_format == "pgdump" else ARCHIVE_VERSION,
+                "data_format": data_format,
                 "created_at": timezone.now().isoformat(),
-                "database": connections[DEFAULT_DB_ALIAS].vendor,
+                "database": connection.vendor,
                 "counts": dict(sorted(counts.items())),
                 "migrations": migrations,
                 "media_references": references,
@@ -244,7 +264,9 @@ def database_contents():
 def _load_member(archive, name, natural):
     """Insert the rows of one data member (rows matched by natural key are saved one by one)."""
     with archive.open(name) as source:
-        objects = list(serializers.deserialize("json", io.TextIOWrapper(source, encoding="utf-8"), ignorenonexistent=False))
+        objects = list(
+            serializers.deserialize("json", io.TextIOWrapper(source, encoding="utf-8"), ignorenonexistent=False)
+        )
     by_model = {}
     for item in objects:
         by_model.setdefault(type(item.object), []).append(item)
@@ -273,10 +295,20 @@ def restore_site(*, path, storage=None):
     """Load an archive written by backup_site into an empty database, and its media into the media storage."""
     storage = storage or default_storage
     archive, manifest = open_archive(path)
+    pgdump = manifest["version"] == PGDUMP_VERSION
+    connection = connections[DEFAULT_DB_ALIAS]
     # Content types are looked up by name while loading; never trust keys cached before the database was emptied.
     ContentType.objects.clear_cache()
-    with archive:
+    with archive, ExitStack() as cleanup:
+        if pgdump and connection.vendor != "postgresql":
+            raise BackupError(
+                f"{path} holds a PostgreSQL dump (made by pg_dump), which only PostgreSQL can restore: restore it "
+                f"into a PostgreSQL database, or back the site up with `backup_site --format json` to restore it "
+                f"into {connection.display_name}; nothing was changed."
+            )
         existing = database_contents()
+        for name, count in backup_pg.occupied(manifest.get("counts", {})).items() if pgdump else ():
+            existing.setdefault(name, count)
         if existing:
             listed = ", ".join(f"{count} {name}" for name, count in existing.items())
             raise BackupError(
@@ -292,32 +324,22 @@ def restore_site(*, path, storage=None):
                 "Update the code and run `manage.py migrate` first; nothing was changed."
             )
         verify_members(path, archive, manifest)
-        data = [m["name"] for m in manifest["members"] if not m["name"].startswith("media/")]
         media = [m["name"].removeprefix("media/") for m in manifest["members"] if m["name"].startswith("media/")]
-        natural = set(BY_NATURAL_KEY)
-        staged = []
-        try:
-            with transaction.atomic():
-                connection = connections[DEFAULT_DB_ALIAS]
-                try:
-                    with connection.constraint_checks_disabled():
-                        for name in data:
-                            _load_member(archive, name, natural)
-                            gc.collect()
-                    connection.check_constraints()
-                    _reset_sequences(connection)
-                    # Rows loaded raw send no signals that keep the readers' lists: rebuilt here.
-                    listings.rebuild()
-                except (DeserializationError, DatabaseError, LookupError, ValueError, TypeError) as error:
-                    reason = str(error).splitlines()[0][:300] if str(error) else type(error).__name__
-                    raise BackupError(
-                        f"The archive's data could not be loaded ({reason}); nothing was restored."
-                    ) from None
-                counts = _check_counts(manifest)
-                staged = stage_media(archive, media, storage)
-            place_media(archive, staged, storage)
-        finally:
-            discard_staged(staged)
+        if pgdump:
+            dump = backup_pg.join_members(archive, manifest, cleanup.enter_context(tempfile.TemporaryDirectory()))
+        staged = cleanup.enter_context(_discarded_on_exit([]))
+        with transaction.atomic():
+            try:
+                restored = _load_pgdump(dump, manifest) if pgdump else _load_json(archive, manifest)
+                _reset_sequences(connection, restored)
+                # Rows loaded raw send no signals that keep the readers' lists: rebuilt here.
+                listings.rebuild()
+            except (DeserializationError, DatabaseError, LookupError, ValueError, TypeError) as error:
+                reason = str(error).splitlines()[0][:300] if str(error) else type(error).__name__
+                raise BackupError(f"The archive's data could not be loaded ({reason}); nothing was restored.") from None
+            counts = _check_counts(manifest)
+            staged += stage_media(archive, media, storage)
+        place_media(archive, staged, storage)
     references = manifest.get("media_references", [])
     return BackupSummary(
         path=Path(path),
@@ -328,9 +350,43 @@ def restore_site(*, path, storage=None):
     )
 
 
-def _reset_sequences(connection):
+def _load_json(archive, manifest):
+    """Insert the rows of every JSON data member; the models restored."""
+    connection = connections[DEFAULT_DB_ALIAS]
+    with connection.constraint_checks_disabled():
+        for member in manifest["members"]:
+            if not member["name"].startswith("media/"):
+                _load_member(archive, member["name"], set(BY_NATURAL_KEY))
+                gc.collect()
+    connection.check_constraints()
+    return [model for model, _natural in _dumped_models()]
+
+
+def _load_pgdump(dump, manifest):
+    """Load the dump through pg_restore; content types and permissions of models it did not know are added."""
+    backup_pg.load(dump, connections[DEFAULT_DB_ALIAS], manifest)
+    ContentType.objects.clear_cache()
+    for config in apps.get_app_configs():
+        create_contenttypes(config, verbosity=0)
+        create_permissions(config, verbosity=0)
+    return [apps.get_model(label) for label in manifest["counts"]]
+
+
+class _discarded_on_exit:
+    """The list of staged media files, whose leftovers are removed however the restore ends."""
+
+    def __init__(self, staged):
+        self.staged = staged
+
+    def __enter__(self):
+        return self.staged
+
+    def __exit__(self, *exc):
+        discard_staged(self.staged)
+
+
+def _reset_sequences(connection, restored):
     """Keys keep counting after the restored ones (PostgreSQL sequences; SQLite needs nothing)."""
-    restored = [model for model, _natural in _dumped_models()]
     statements = connection.ops.sequence_reset_sql(_NoStyle(), restored)
     if statements:
         with connection.cursor() as cursor:
@@ -348,7 +404,7 @@ def _check_counts(manifest):
     for label, expected in manifest.get("counts", {}).items():
         counts[label] = apps.get_model(label)._default_manager.count()
         # Rows matched by natural key may have existed already (groups made by migrations).
-        short_by = expected - counts[label] if label in BY_NATURAL_KEY else abs(expected - counts[label])
+        short_by = expected - counts[label] if label in AT_LEAST else abs(expected - counts[label])
         if short_by > 0:
             raise BackupError(
                 f"Restored {counts[label]} rows of {label} but the archive lists {expected}; "

@@ -1,7 +1,9 @@
-"""Reading a backup archive and checking it against its manifest before anything is trusted."""
+"""Reading a backup archive and checking it against its manifest before anything is trusted; writing its members."""
 
 import hashlib
 import json
+import re
+import time
 import zipfile
 import zlib
 from pathlib import Path, PurePosixPath
@@ -10,10 +12,27 @@ from .backup_media import read_blocks
 from .exceptions import BackupError
 
 ARCHIVE_FORMAT = "newsroom-site-backup"
+# Version 2 holds the rows as JSON (`data/`), version 3 a PostgreSQL dump (`database/pgdump.NNN`).
 ARCHIVE_VERSION = 2
-READABLE_VERSIONS = (1, 2)
+PGDUMP_VERSION = 3
+READABLE_VERSIONS = (1, 2, 3)
+DUMP_MEMBER = re.compile(r"database/pgdump\.\d{3,6}")
 # The manifest is read whole before anything is trusted; a real one is well under this.
 MAX_MANIFEST_BYTES = 256 * 1024 * 1024
+
+
+def write_member(archive, name, chunks, *, stored=False):
+    """Stream chunks (bytes) into a new member (kept as it is if stored); (size, sha256) of what was written."""
+    info = zipfile.ZipInfo(name, date_time=time.localtime()[:6])
+    info.compress_type = zipfile.ZIP_STORED if stored else zipfile.ZIP_DEFLATED
+    info.external_attr = 0o600 << 16
+    digest, size = hashlib.sha256(), 0
+    with archive.open(info, "w", force_zip64=True) as member:
+        for chunk in chunks:
+            digest.update(chunk)
+            size += len(chunk)
+            member.write(chunk)
+    return size, digest.hexdigest()
 
 
 def open_archive(path):
@@ -47,7 +66,7 @@ def read_manifest(path, archive):
     if manifest.get("version") not in READABLE_VERSIONS:
         raise BackupError(
             f"{path} has backup format version {manifest.get('version')}; this site reads versions "
-            f"{' and '.join(map(str, READABLE_VERSIONS))}."
+            f"{', '.join(map(str, READABLE_VERSIONS[:-1]))} and {READABLE_VERSIONS[-1]}."
         )
     if manifest["version"] == 1:
         # One data.json and the media, checked by the zip's own CRCs only.
@@ -57,7 +76,9 @@ def read_manifest(path, archive):
             {"name": name} for name in sorted(names) if name.startswith("media/")
         ]
     members = manifest.get("members")
-    if not isinstance(members, list) or not all(isinstance(m, dict) and isinstance(m.get("name"), str) for m in members):
+    if not isinstance(members, list) or not all(
+        isinstance(m, dict) and isinstance(m.get("name"), str) for m in members
+    ):
         raise BackupError(f"{path} is damaged: its manifest lists no members.")
     for member in members:
         check_member_name(member["name"])
@@ -70,6 +91,8 @@ def check_member_name(name):
         parts = PurePosixPath(relative).parts
         if not parts or relative.startswith("/") or "\\" in relative or ".." in parts or "\x00" in relative:
             raise BackupError(f"The archive holds an unsafe file name ({name!r}); nothing was restored.")
+    elif DUMP_MEMBER.fullmatch(name):
+        return
     elif not (name == "data.json" or (name.startswith("data/") and "/" not in name[5:] and ".." not in name)):
         raise BackupError(f"The archive lists an unexpected member ({name!r}); nothing was restored.")
 

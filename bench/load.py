@@ -15,10 +15,14 @@ bounded: every run has a fixed duration and every wait a deadline.
     cluster   two app servers behind HAProxy, readers and writers (newsletter sign-ups, an editor's autosaves
               and publishes through the desk) for 40 s with PostgreSQL restarted 10 s in: errors only inside
               the outage, recovery within 5 s, and every acknowledged write in the database (bench/cluster.py).
+    backup    no server: backup_site and restore_site of 100,000 articles (its own database,
+              newsroom_backup_bench, filled once), timed with their peak memory, then counts, a sample of
+              rows and every media file compared (bench/backup_round_trip.py). Only when asked for.
 
-    python bench/load.py                                  # all three, on newsroom_load
+    python bench/load.py                                  # the first four, on newsroom_load
     python bench/load.py --scenarios steady --duration 20
     python bench/load.py --database postgres://postgres@127.0.0.1:5432/newsroom_load
+    python bench/load.py --scenarios backup               # --backup-articles 20000 for a shorter run
 
 The restart and cluster scenarios stop and start the local PostgreSQL cluster
 serving the --database URL's port with pg_ctlcluster, so every other connection
@@ -36,11 +40,13 @@ import time
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from backup_round_trip import round_trip
 from cluster import cluster as two_app_servers
 from runners import Server, WrkRun, pick_reader_paths, run_wrk
 from tooling import child_json, ensure_wrk, manage, setup_django
 
 DEFAULT_DATABASE = "postgres://postgres@127.0.0.1:5432/newsroom_load"
+DEFAULT_BACKUP_DATABASE = "postgres://postgres@127.0.0.1:5432/newsroom_backup_bench"
 DEFAULT_REDIS = "redis://127.0.0.1:6379/7"
 MIN_ARTICLES = 5_000
 # gunicorn: threads overlap the waits on PostgreSQL; two cores, so three processes. A request slower
@@ -274,8 +280,9 @@ def restart(server, paths_file, args, database):
 
 
 SCENARIOS = {"steady": steady, "overload": overload, "restart": restart}
-# Scenarios that start their own servers (bench/cluster.py).
+# Scenarios that start their own servers (bench/cluster.py), or need none (bench/backup_round_trip.py).
 OWN_SERVERS = {"cluster"}
+NO_SERVER = {"backup"}
 
 
 def main():
@@ -284,19 +291,22 @@ def main():
     parser.add_argument("--redis", default=os.environ.get("LOAD_REDIS_URL", DEFAULT_REDIS))
     parser.add_argument("--scenarios", default="steady,overload,restart,cluster")
     parser.add_argument("--duration", type=int, default=60, help="seconds of the steady run (default 60; max 60)")
+    parser.add_argument(
+        "--backup-database", default=os.environ.get("LOAD_BACKUP_DATABASE_URL", DEFAULT_BACKUP_DATABASE)
+    )
+    parser.add_argument("--backup-articles", type=int, default=100_000, help="articles for the backup round trip")
     parser.add_argument("--pick-paths", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.pick_paths:
         return pick_paths()
     scenarios = [name.strip() for name in args.scenarios.split(",") if name.strip()]
-    if not set(scenarios) <= set(SCENARIOS) | OWN_SERVERS or not 5 <= args.duration <= 60:
-        parser.error(f"--scenarios from {', '.join([*SCENARIOS, *OWN_SERVERS])}; --duration 5 to 60")
-    if not args.database.startswith("postgres"):
-        parser.error("--database must be a PostgreSQL URL")
+    if not set(scenarios) <= set(SCENARIOS) | OWN_SERVERS | NO_SERVER or not 5 <= args.duration <= 60:
+        parser.error(f"--scenarios from {', '.join([*SCENARIOS, *OWN_SERVERS, *NO_SERVER])}; --duration 5 to 60")
+    if not args.database.startswith("postgres") or not args.backup_database.startswith("postgres"):
+        parser.error("--database and --backup-database must be PostgreSQL URLs")
     global PG_PORT
     PG_PORT = str(urlsplit(args.database).port or 5432)
 
-    ensure_wrk(log)
     if not database_ready():
         raise SystemExit(f"PostgreSQL is not answering on 127.0.0.1:{PG_PORT}.")
     deadline = time.monotonic() + 60
@@ -322,6 +332,20 @@ def main():
         CACHE_KEY_PREFIX=f"newsroom-load-{secrets.token_hex(4)}",
         LOG_LEVEL="ERROR",
     )
+    results = {"load_before": load_average()}
+    if set(scenarios) - NO_SERVER:
+        results.update(served(args, env, workdir, scenarios))
+    if "backup" in scenarios:
+        results["backup"] = round_trip(env, workdir, args.backup_database, args.backup_articles)
+        log(f"backup: {json.dumps(results['backup'])}")
+    results["load_after"] = load_average()
+    print(json.dumps(results, indent=2))
+    return None
+
+
+def served(args, env, workdir, scenarios):
+    """The scenarios run against gunicorn (and the cluster's own servers) on args.database; their results."""
+    ensure_wrk(log)
     manage(env, "collectstatic", "--noinput", "-v0")
     manage(env, "migrate", "--noinput", "-v0")
     total = row_counts(args.database)["articles_article"]
@@ -334,7 +358,7 @@ def main():
     log(f"{picked['total']:,} articles ({picked['live']:,} live); load average {load_average():.2f}")
 
     args.probe_path = "/search/"
-    results = {"articles": picked["total"], "live": picked["live"], "load_before": load_average()}
+    results = {"articles": picked["total"], "live": picked["live"]}
     try:
         with Server(env, GUNICORN, workdir / "gunicorn.log", ready_path="/robots.txt") as server:
             warm(server, sorted(set(paths_file.read_text().split())))
@@ -362,9 +386,7 @@ def main():
     log_text = (workdir / "gunicorn.log").read_text()
     results["server_errors_logged"] = log_text.count("Internal Server Error")
     results["worker_timeouts_logged"] = log_text.count("WORKER TIMEOUT")
-    results["load_after"] = load_average()
-    print(json.dumps(results, indent=2))
-    return None
+    return results
 
 
 if __name__ == "__main__":

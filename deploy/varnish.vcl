@@ -139,6 +139,8 @@ sub vcl_deliver {
     # For debugging; obj.hits counts stale (grace) hits too.
     if (obj.hits > 0) {
         set resp.http.X-Cache = "HIT";
+        # The site's request id names the request the copy was rendered for, not this one.
+        unset resp.http.X-Request-ID;
     } else {
         set resp.http.X-Cache = "MISS";
     }

@@ -294,6 +294,13 @@ if MEDIA_STORAGE_URL:
 
     STORAGES["default"], MEDIA_URL = s3_media_storage(MEDIA_STORAGE_URL, os.environ.get("MEDIA_URL", ""))
 
+# Backup archives in a private bucket of their own (`backup_site --to-backup-storage`, docs/backup.md).
+BACKUP_STORAGE_URL = os.environ.get("BACKUP_STORAGE_URL", "")
+if BACKUP_STORAGE_URL:
+    from ops.storage import s3_backup_storage
+
+    STORAGES["backups"] = s3_backup_storage(BACKUP_STORAGE_URL)
+
 DATA_UPLOAD_MAX_MEMORY_SIZE = 12 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 FILE_UPLOAD_PERMISSIONS = 0o644

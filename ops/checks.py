@@ -51,3 +51,21 @@ def check_shared_cache(app_configs=None, **kwargs):
             id="ops.W001",
         )
     ]
+
+
+# A scraper's token is never typed by a person: anything shorter is guessable in time.
+METRICS_TOKEN_MIN_LENGTH = 32
+
+
+@register(Tags.security, deploy=True)
+def check_metrics_token(app_configs=None, **kwargs):
+    token = settings.METRICS_TOKEN
+    if not token or len(token) >= METRICS_TOKEN_MIN_LENGTH:
+        return []
+    return [
+        Warning(
+            f"METRICS_TOKEN has {len(token)} characters; /metrics should need at least {METRICS_TOKEN_MIN_LENGTH}.",
+            hint="Make one with: python -c 'import secrets; print(secrets.token_urlsafe(32))'",
+            id="ops.W002",
+        )
+    ]

@@ -3,8 +3,9 @@
 `MEDIA_STORAGE_URL=s3://BUCKET[/PREFIX][?endpoint_url=URL&region=NAME]` puts uploads, their
 renditions and restored backups in the bucket; credentials come from boto3's usual sources
 (`AWS_ACCESS_KEY_ID` / `AWS_SECRET_ACCESS_KEY`, or an instance role). Files are served from
-`MEDIA_URL` (a CDN in front of the bucket, or the bucket itself). Read by the settings module,
-so nothing here imports Django's app registry.
+`MEDIA_URL` (a CDN in front of the bucket, or the bucket itself). `BACKUP_STORAGE_URL`, of the same form,
+names a private bucket for backup archives. Read by the settings module, so nothing here imports Django's
+app registry.
 """
 
 from urllib.parse import parse_qs, urlsplit
@@ -16,18 +17,21 @@ from django.core.exceptions import ImproperlyConfigured
 MEDIA_CACHE_CONTROL = "public, max-age=31536000, immutable"
 
 
-def s3_media_storage(url, media_url=""):
-    """(STORAGES entry, MEDIA_URL) for an s3:// storage URL; media_url overrides where files are served from."""
+def parse_s3_url(url, setting):
+    """(bucket, prefix, endpoint URL or "", region or None) of `s3://BUCKET[/PREFIX][?endpoint_url=…&region=…]`."""
     parts = urlsplit(url)
     if parts.scheme != "s3" or not parts.hostname:
-        raise ImproperlyConfigured(f"MEDIA_STORAGE_URL “{url}” should look like s3://bucket/prefix?endpoint_url=…")
-    bucket, prefix = parts.hostname, parts.path.strip("/")
+        raise ImproperlyConfigured(f"{setting} “{url}” should look like s3://bucket/prefix?endpoint_url=…")
     query = {key: values[-1] for key, values in parse_qs(parts.query).items()}
     unknown = set(query) - {"endpoint_url", "region"}
     if unknown:
-        raise ImproperlyConfigured(f"MEDIA_STORAGE_URL: unknown option(s) {', '.join(sorted(unknown))}.")
-    endpoint = query.get("endpoint_url", "").rstrip("/")
-    region = query.get("region") or None
+        raise ImproperlyConfigured(f"{setting}: unknown option(s) {', '.join(sorted(unknown))}.")
+    return parts.hostname, parts.path.strip("/"), query.get("endpoint_url", "").rstrip("/"), query.get("region") or None
+
+
+def s3_media_storage(url, media_url=""):
+    """(STORAGES entry, MEDIA_URL) for an s3:// storage URL; media_url overrides where files are served from."""
+    bucket, prefix, endpoint, region = parse_s3_url(url, "MEDIA_STORAGE_URL")
     if not media_url:
         if endpoint:
             media_url = f"{endpoint}/{bucket}/"
@@ -54,3 +58,20 @@ def s3_media_storage(url, media_url=""):
         "object_parameters": {"CacheControl": MEDIA_CACHE_CONTROL},
     }
     return {"BACKEND": "storages.backends.s3.S3Storage", "OPTIONS": options}, media_url
+
+
+def s3_backup_storage(url):
+    """The STORAGES entry for backup archives in an S3-compatible bucket: `BACKUP_STORAGE_URL`, same form as
+    MEDIA_STORAGE_URL. Its objects are private (a backup holds every draft and every account's password hash)
+    and are never given a public address; use a bucket of its own, with no public-read policy."""
+    bucket, prefix, endpoint, region = parse_s3_url(url, "BACKUP_STORAGE_URL")
+    options = {
+        "bucket_name": bucket,
+        "location": prefix,
+        "region_name": region,
+        "endpoint_url": endpoint or None,
+        "file_overwrite": False,
+        "default_acl": "private",
+        "querystring_auth": True,
+    }
+    return {"BACKEND": "storages.backends.s3.S3Storage", "OPTIONS": options}

@@ -1,3 +1,4 @@
+import hashlib
 import json
 import zipfile
 from datetime import UTC, datetime
@@ -10,6 +11,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, Permission
 from django.contrib.contenttypes.models import ContentType
 from django.core.management import CommandError, call_command
+from django.db import connection
 from reversion.models import Revision, Version
 
 from articles.backup import dump_records
@@ -20,6 +22,15 @@ from tests.helpers.images import image_bytes, upload
 pytestmark = pytest.mark.django_db(transaction=True)
 
 COUNTED_MODELS = [Article, Author, RegionTag, TopicTag, PromoFooter, Correction, Revision, Version, LogEntry, Group]
+
+# pg_dump archives, on PostgreSQL only; JSON archives on either database (a JSON archive restores into PostgreSQL too).
+needs_postgres = [
+    pytest.mark.postgres,
+    pytest.mark.skipif(
+        connection.vendor != "postgresql", reason="pg_dump archives need PostgreSQL; run with DATABASE_URL=postgres://…"
+    ),
+]
+FORMATS = [pytest.param("json", id="json"), pytest.param("pgdump", id="pgdump", marks=needs_postgres)]
 
 
 def build_site():
@@ -75,14 +86,17 @@ def empty_the_site(media_root):
         path.unlink() if path.is_file() else path.rmdir()
 
 
-def test_round_trip_restores_identical_counts_content_and_media(tmp_path, media_root):
+@pytest.mark.parametrize("data_format", FORMATS)
+def test_round_trip_restores_identical_counts_content_and_media(tmp_path, media_root, data_format):
     live = build_site()
     before, before_counts = snapshot(), counts()
     media_before = {p.relative_to(media_root): p.read_bytes() for p in Path(media_root).rglob("*") if p.is_file()}
     assert len(media_before) >= 1 + 1 + 6  # photo, hero, renditions
     archive = tmp_path / "site.zip"
 
-    call_command("backup_site", str(archive), "--with-media", verbosity=0)
+    call_command("backup_site", str(archive), "--with-media", "--format", data_format, verbosity=0)
+    with zipfile.ZipFile(archive) as opened:
+        assert json.loads(opened.read("manifest.json"))["data_format"] == data_format
     empty_the_site(media_root)
     assert not Article.objects.exists()
     assert not any(Path(media_root).rglob("*"))
@@ -234,3 +248,19 @@ def test_times_survive_a_round_trip_to_the_microsecond(tmp_path, media_root):
     call_command("restore_site", str(archive), verbosity=0)
     assert set(Article.objects.values_list("created_at", flat=True)) == {exact}
     assert snapshot() == before
+
+
+@pytest.mark.sqlite
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="checks what SQLite does with a PostgreSQL archive")
+def test_sqlite_refuses_a_pg_dump_archive_and_the_pgdump_format_in_plain_words(tmp_path):
+    manifest = {"format": "newsroom-site-backup", "version": 3, "data_format": "pgdump", "counts": {}}
+    manifest["members"] = [{"name": "database/pgdump.000", "size": 5, "sha256": hashlib.sha256(b"PGDMP").hexdigest()}]
+    path = write_zip(tmp_path / "pg.zip", {"database/pgdump.000": b"PGDMP", "manifest.json": json.dumps(manifest)})
+    with pytest.raises(CommandError) as error:
+        call_command("restore_site", str(path), verbosity=0)
+    assert "restore it into a PostgreSQL database, or back the site up with `backup_site --format json`" in str(
+        error.value
+    )
+    with pytest.raises(CommandError, match="The pgdump format needs PostgreSQL, and this site runs on SQLite"):
+        call_command("backup_site", str(tmp_path / "site.zip"), "--format", "pgdump", verbosity=0)
+    assert not (tmp_path / "site.zip").exists()

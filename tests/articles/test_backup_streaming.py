@@ -66,7 +66,7 @@ def test_damaged_backup_destroys_media(tmp_path, media_root):
 def test_a_member_that_does_not_match_its_checksum_is_refused(tmp_path, media_root):
     build_site()
     archive = tmp_path / "site.zip"
-    call_command("backup_site", str(archive), "--with-media", verbosity=0)
+    call_command("backup_site", str(archive), "--with-media", "--format", "json", verbosity=0)
     tampered = tmp_path / "tampered.zip"
     with zipfile.ZipFile(archive) as source, zipfile.ZipFile(tampered, "w") as target:
         manifest = json.loads(source.read("manifest.json"))
@@ -117,7 +117,7 @@ def test_rows_are_split_into_bounded_members_listed_with_counts_and_checksums(tm
         Article.objects.create(headline=f"Extra story {number}", slug=f"extra-story-{number}", body="<p>x</p>")
     before, before_counts = snapshot(), counts()
     archive = tmp_path / "site.zip"
-    call_command("backup_site", str(archive), "--with-media", verbosity=0)
+    call_command("backup_site", str(archive), "--with-media", "--format", "json", verbosity=0)
 
     with zipfile.ZipFile(archive) as opened:
         manifest = json.loads(opened.read("manifest.json"))

@@ -248,6 +248,8 @@ def test_a_page_is_served_from_varnish_without_its_tags(varnish, origin):
     assert (first[0], first[1]["x-cache"]) == (200, "MISS")
     assert (second[0], second[1]["x-cache"]) == (200, "HIT")
     assert "Lantern walk returns" in second[2]
+    # The site's request id names the request a copy was rendered for: a hit does not replay it.
+    assert "x-request-id" in first[1] and "x-request-id" not in second[1]
     for _status, headers, _body in (first, second):
         assert not set(TAG_HEADERS) & set(headers), headers
     # The origin does name the tags: Varnish keeps them to itself.

@@ -11,6 +11,7 @@ from django.test.utils import CaptureQueriesContext
 from prometheus_client.parser import text_string_to_metric_families
 
 from articles.models import Article
+from ops.checks import check_metrics_token
 from tests.helpers.factories import make_article
 from tests.helpers.workflow_helpers import article_in, make_cast
 
@@ -70,6 +71,12 @@ def test_metrics_is_404_without_the_right_token(client, metrics_token, authoriza
     response = client.get("/metrics", **headers)
     assert response.status_code == 404
     assert b"django_http" not in response.content
+
+
+@pytest.mark.parametrize(("token", "warned"), [("", False), ("short-token", True), ("x" * 31, True), ("x" * 32, False)])
+def test_deploy_check_warns_of_a_short_metrics_token(settings, token, warned):
+    settings.METRICS_TOKEN = token
+    assert [warning.id for warning in check_metrics_token()] == (["ops.W002"] if warned else [])
 
 
 def test_a_refused_write_says_nothing_more_than_404(client, metrics_token):

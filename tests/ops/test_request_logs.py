@@ -116,8 +116,16 @@ assert response.status_code == 405, response.status_code
 """
 
 
-def run_site(**environment):
-    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "newsroom.settings", **environment}
+def run_site(folder, **environment):
+    """The script in a process of its own, with the settings as the environment makes them; its stderr lines."""
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "newsroom.settings",
+        # The POST opens a transaction (django-reversion): a database of its own, whatever the tests run on.
+        "DATABASE_URL": f"sqlite:///{folder / 'site.sqlite3'}",
+        "PAGE_CACHE_GENERATION_DIR": str(folder / "generation"),
+        **environment,
+    }
     for name in ("NEWSROOM_ENV", "LOG_JSON"):
         if name not in environment:
             env.pop(name, None)
@@ -128,18 +136,18 @@ def run_site(**environment):
 
 def test_production_logs_json_lines_with_the_request_id(tmp_path):
     lines = run_site(
+        tmp_path,
         NEWSROOM_ENV="production",
         SECRET_KEY="a-production-secret-key-for-the-test-only-0123456789",
         ALLOWED_HOSTS="testserver",
         SITE_URL="https://news.example.org",
-        PAGE_CACHE_GENERATION_DIR=str(tmp_path),
     )
     records = [json.loads(line) for line in lines]
     assert any(record["request_id"] == "proxy-id-0003" and record["logger"] == "django.request" for record in records)
 
 
 def test_development_logs_plain_text_with_the_request_id(tmp_path):
-    lines = run_site(PAGE_CACHE_GENERATION_DIR=str(tmp_path))
+    lines = run_site(tmp_path)
     [line] = [line for line in lines if "[proxy-id-0003]" in line]
     assert "WARNING django.request [proxy-id-0003] Method Not Allowed" in line
     with pytest.raises(json.JSONDecodeError):

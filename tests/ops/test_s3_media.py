@@ -3,6 +3,7 @@ uploads and renditions land in the bucket with the right headers and are served 
 copy media from the bucket and restores put it back, refusing a damaged archive before writing anything."""
 
 import hashlib
+import io
 import json
 import struct
 import urllib.request
@@ -126,3 +127,64 @@ def test_a_damaged_archive_leaves_the_bucket_untouched(bucket, tmp_path):
     with pytest.raises(CommandError, match="is damaged"):
         call_command("restore_site", str(archive), verbosity=0)
     assert {key: hashlib.sha256(value).hexdigest() for key, value in objects(s3, name).items()} == before
+
+
+def test_backups_go_to_a_private_bucket_of_their_own_and_restore_from_it(bucket, s3_endpoint, settings, tmp_path):
+    """`--to-backup-storage` / `--from-backup-storage`: the archive lives in BACKUP_STORAGE_URL's bucket, private,
+    never replaced by a later backup of the same name; the restore reads it back from there."""
+    from ops.storage import s3_backup_storage
+
+    s3, media_bucket = bucket
+    backups = f"backups-{uuid.uuid4().hex[:12]}"
+    s3.create_bucket(Bucket=backups, CreateBucketConfiguration={"LocationConstraint": "eu-west-2"})
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "backups": s3_backup_storage(f"s3://{backups}/nightly?endpoint_url={s3_endpoint}&region=eu-west-2"),
+    }
+    make_article("Harbour fair", status=Article.Status.PUBLISHED, hero_image=upload("fair.jpg", image_bytes("JPEG")))
+    media_before = objects(s3, media_bucket)
+    out = io.StringIO()
+    call_command("backup_site", "site-2026-11-30.zip", "--with-media", "--to-backup-storage", stdout=out)
+    assert "nightly/site-2026-11-30.zip" in {item["Key"] for item in s3.list_objects_v2(Bucket=backups)["Contents"]}
+    assert "site-2026-11-30.zip" in out.getvalue()
+    acl = s3.get_object_acl(Bucket=backups, Key="nightly/site-2026-11-30.zip")
+    assert not [grant for grant in acl["Grants"] if grant["Grantee"].get("URI", "").endswith("AllUsers")]
+
+    again = io.StringIO()
+    call_command("backup_site", "site-2026-11-30.zip", "--to-backup-storage", stdout=again)
+    keys = {item["Key"] for item in s3.list_objects_v2(Bucket=backups)["Contents"]}
+    assert len(keys) == 2 and "nightly/site-2026-11-30.zip" in keys, "the first archive is never replaced"
+    assert (set(keys) - {"nightly/site-2026-11-30.zip"}).pop().removeprefix("nightly/") in again.getvalue()
+
+    call_command("flush", interactive=False, verbosity=0)
+    restored_bucket = f"restored-{uuid.uuid4().hex[:12]}"
+    s3.create_bucket(Bucket=restored_bucket, CreateBucketConfiguration={"LocationConstraint": "eu-west-2"})
+    use_bucket(settings, s3_endpoint, restored_bucket)
+    call_command("restore_site", "site-2026-11-30.zip", "--from-backup-storage", verbosity=0)
+    assert objects(s3, restored_bucket) == media_before
+    assert Article.objects.get().headline == "Harbour fair"
+
+
+@pytest.mark.parametrize(
+    ("arguments", "message"),
+    [
+        (["restore_site", "missing.zip", "--from-backup-storage"], "has no archive named “missing.zip”"),
+        (["restore_site", "../etc/site.zip", "--from-backup-storage"], "is not a usable archive name"),
+        (["backup_site", "/tmp/site.zip", "--to-backup-storage"], "is not a usable archive name"),
+    ],
+)
+def test_backup_storage_refuses_what_it_cannot_do_in_plain_words(arguments, message, bucket, s3_endpoint, settings):
+    from ops.storage import s3_backup_storage
+
+    s3, _name = bucket
+    backups = f"backups-{uuid.uuid4().hex[:12]}"
+    s3.create_bucket(Bucket=backups, CreateBucketConfiguration={"LocationConstraint": "eu-west-2"})
+    settings.STORAGES = {**settings.STORAGES, "backups": s3_backup_storage(f"s3://{backups}?endpoint_url={s3_endpoint}")}
+    with pytest.raises(CommandError, match=message):
+        call_command(*arguments, verbosity=0)
+
+
+def test_without_backup_storage_the_commands_say_what_to_set(tmp_path, settings):
+    settings.STORAGES = {key: value for key, value in settings.STORAGES.items() if key != "backups"}
+    with pytest.raises(CommandError, match="set BACKUP_STORAGE_URL"):
+        call_command("backup_site", "site.zip", "--to-backup-storage", verbosity=0)

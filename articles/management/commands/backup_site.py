@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from articles.backup import backup_site
+from articles.backup import FORMATS, backup_site
 from articles.exceptions import BackupError
 
 
@@ -13,10 +13,16 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("path", help="The archive to write, e.g. backups/site-2025-01-31.zip")
         parser.add_argument("--with-media", action="store_true", help="Also put every file under MEDIA_ROOT in it.")
+        parser.add_argument(
+            "--format",
+            choices=FORMATS,
+            help="How the rows are written: pgdump (PostgreSQL's pg_dump, the default there) or json (the default "
+            "on SQLite; restores into any database).",
+        )
 
-    def handle(self, *args, path, with_media, **options):
+    def handle(self, *args, path, with_media, format, **options):
         try:
-            summary = backup_site(path=path, include_media=with_media)
+            summary = backup_site(path=path, include_media=with_media, data_format=format)
         except BackupError as error:
             raise CommandError(str(error)) from None
         rows = sum(summary.counts.values())
