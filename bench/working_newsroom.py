@@ -70,6 +70,7 @@ def prepare(publishes):
     from articles import services
     from articles.models import Article, Author, Byline, RegionTag, TaggedRegion, TaggedTopic, TopicTag
     from articles.models.footers import HEADLINE_MAX_LENGTH
+    from articles.regions import ancestor_ids
     from articles.roles import EDITOR
 
     picked = pick_reader_paths(sample=READER_SAMPLE)
@@ -120,18 +121,20 @@ def prepare(publishes):
     )
     author = Author.objects.get(pk=author_row["author"])
 
-    # Unrelated: pages that cannot show a story of that region, topic and author. Article pages
-    # only when none of their regions, topics or bylines is one of those, so that no related list,
+    # Unrelated: pages that cannot show a story of that region (or a region it lies in), topic and author.
+    # Article pages only when none of their regions, topics or bylines is one of those, so that no related list,
     # card or byline on them could name a published story.
     article_ids = dict(
         Article.objects.filter(slug__in=[slug(url) for url in paths["article"]]).values_list("slug", "pk")
     )
+    # A story in a region is on the pages of every region that region lies in (London holds Westminster).
+    shown_regions = RegionTag.objects.filter(pk__in=ancestor_ids([region.pk]))
     touching = (
-        set(TaggedRegion.objects.filter(tag=region).values_list("content_object_id", flat=True))
+        set(TaggedRegion.objects.filter(tag__in=shown_regions).values_list("content_object_id", flat=True))
         | set(TaggedTopic.objects.filter(tag=topic).values_list("content_object_id", flat=True))
         | set(Byline.objects.filter(author=author).values_list("article_id", flat=True))
     )
-    own_pages = {region.get_absolute_url(), topic.get_absolute_url()}
+    own_pages = {topic.get_absolute_url(), *(shown.get_absolute_url() for shown in shown_regions)}
     candidates = {
         "article": [url for url in paths["article"] if article_ids.get(slug(url)) not in touching],
         "region": [url for url in paths["region"] if url not in own_pages],
@@ -492,8 +495,8 @@ def report_section(results, args):
         f"phase, publishes a prepared story every {PUBLISH_EVERY:g} s (the first {FIRST_PUBLISH_AT:g} s in), all in "
         "one region and topic by one author. *Hits* is the share of wrk's responses served from the page cache. "
         "*Unrelated still cached*: just after each publish, ~30 pages that cannot show the published story "
-        "(articles sharing none of its regions, topics or authors, other regions' and topics' pages, another "
-        "author's page) are asked for once each; a page counts when it is a hit whose copy was stored before the "
+        "(articles sharing none of its regions, the regions those lie in, topics or authors; other regions' and "
+        "topics' pages; another author's page) are asked for once each; a page counts when it is a hit whose copy was stored before the "
         "publish (its Last-Modified), since the readers' traffic re-renders an invalidated page within moments. "
         "The last row is the same readers on a gunicorn with both caches off (no page cache, no remembered reads): "
         "every page as the first reader after a change sees it."
