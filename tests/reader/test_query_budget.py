@@ -224,3 +224,25 @@ def test_the_breaking_banner_starts_from_the_open_windows_not_the_live_archive(a
         plan = " | ".join(row[-1] for row in cursor.fetchall())
     assert "article_live_order_idx" not in plan, plan
     assert "SCAN articles_article" not in plan, plan
+
+
+@pytest.mark.parametrize("page", [name for name, (_path, cold, _warm) in PAGES.items() if cold > 8])
+def test_the_first_reader_after_a_publish_pays_at_most_eight_queries(
+    client, archive, page, django_assert_max_num_queries, django_capture_on_commit_callbacks
+):
+    """The issue's measure of a cold page: what the first reader after a change pays. The site's furniture (the
+    banner, the outlet's page links, most read, the schedule) is not touched by a publish, so it stays remembered
+    and the page itself is read in at most 8 queries."""
+    from articles import services
+
+    path = PAGES[page][0].format(**archive)
+    assert client.get(path).status_code == 200
+    story = Article.objects.filter(status=Article.Status.DRAFT).first()
+    story.regions.add(RegionTag.objects.get(slug=archive["region"].rstrip("/").rsplit("/", 1)[-1]))
+    with django_capture_on_commit_callbacks(execute=True):
+        services.article_publish(article=story, user=make_user("Editor"))
+    with django_assert_max_num_queries(8) as captured:
+        response = client.get(path)
+    assert response.status_code == 200, path
+    if page in {"home", "region", "archive"}:  # pages the publish changed were really read again
+        assert story.headline in response.content.decode() and len(captured) > 0
