@@ -55,5 +55,8 @@ bench: $(STAMP)
 # articles, wrk at 32 and 256 connections, a PostgreSQL restart mid-run, then two app servers behind HAProxy
 # with readers and writers through it and PostgreSQL restarted again (bench/cluster.py). About six minutes.
 # LOAD_ARGS="--scenarios steady --duration 20" for a quick run; "--database postgres://…" for another database.
+# LOAD_ARGS="--scenarios backup": no server; backup_site and restore_site of 100,000 articles in a database of their
+# own (newsroom_backup_bench: filled the first time, about five minutes), timed with peak memory, then compared
+# (about three minutes).
 load: $(STAMP)
 	$(BIN)/python bench/load.py $(LOAD_ARGS)

@@ -82,6 +82,9 @@ def read_manifest(path, archive):
         raise BackupError(f"{path} is damaged: its manifest lists no members.")
     for member in members:
         check_member_name(member["name"])
+    counts = manifest.get("counts", {})
+    if not isinstance(counts, dict) or not all(isinstance(n, int) for n in counts.values()):
+        raise BackupError(f"{path} is damaged: its manifest's row counts cannot be read.")
     return manifest
 
 

@@ -125,9 +125,12 @@ def occupied(labels):
     """{name: rows} of the archived tables that hold rows now, other than those migrate fills."""
     found = {}
     for label in labels:
+        try:
+            model = apps.get_model(label)
+        except (LookupError, ValueError):
+            continue  # a model this code no longer has: the load says so
         if label in MADE_BY_MIGRATIONS:
             continue
-        model = apps.get_model(label)
         count = model._base_manager.count()
         if count:
             found[str(model._meta.verbose_name_plural)] = count
@@ -198,26 +201,32 @@ def load(dump_path, connection, manifest):
     restore = tool("pg_restore", connection)
     env = environment(connection)
     listing = _restore_list(restore, dump_path, env)
-    cursor = connection.connection.cursor()
-    for label in MADE_BY_MIGRATIONS:
-        if label in manifest["counts"]:
-            # DELETE, not TRUNCATE … CASCADE: a row elsewhere still pointing at them fails the restore, never vanishes.
-            cursor.execute(f"DELETE FROM {connection.ops.quote_name(apps.get_model(label)._meta.db_table)}")
     command = [restore, "--data-only", "--no-owner", "--no-privileges", f"--use-list={listing}", "--file=-"]
     command.append(str(dump_path))
-    with tempfile.TemporaryFile() as stderr:
+    with connection.connection.cursor() as cursor, tempfile.TemporaryFile() as stderr:
+        for label in MADE_BY_MIGRATIONS:
+            if label in manifest["counts"]:
+                # DELETE, not TRUNCATE … CASCADE: a row elsewhere still pointing at them fails the restore.
+                cursor.execute(f"DELETE FROM {connection.ops.quote_name(apps.get_model(label)._meta.db_table)}")
         process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=stderr, env=env)
         try:
             _run_script(cursor, process.stdout)
-        except BaseException:
-            process.kill()
+        except _EndedEarly:
+            # The SQL stopped short: pg_restore's own message says why, when it failed.
+            if process.wait() != 0:
+                raise BackupError(_failure("pg_restore", stderr) + "; nothing was restored.") from None
             raise
         finally:
+            # Stopped early, pg_restore ends with a broken pipe.
             process.stdout.close()
             returncode = process.wait()
         if returncode != 0:
             raise BackupError(_failure("pg_restore", stderr) + "; nothing was restored.")
     connection.check_constraints()
+
+
+class _EndedEarly(BackupError):
+    pass
 
 
 def _restore_list(restore, dump_path, env):
@@ -259,7 +268,7 @@ def _run_script(cursor, lines):
                     saved[name] = cursor.execute("SELECT current_setting(%s)", [name]).fetchone()[0]
             cursor.execute(sql)
     if statement:
-        raise BackupError("The database dump ends inside a statement; nothing was restored.")
+        raise _EndedEarly("The database dump ends inside a statement; nothing was restored.")
     for name, value in saved.items():
         cursor.execute("SELECT set_config(%s, %s, false)", [name, value])
 
@@ -276,6 +285,6 @@ def _copy(cursor, statement, lines):
                 copy.write(b"".join(block))
                 block, size = [], 0
         else:
-            raise BackupError("The database dump ends inside the rows of a table; nothing was restored.")
+            raise _EndedEarly("The database dump ends inside the rows of a table; nothing was restored.")
         if block:
             copy.write(b"".join(block))

@@ -113,7 +113,8 @@ def test_a_dump_pg_restore_cannot_read_leaves_the_database_as_it_was(tmp_path, m
     call_command("backup_site", str(archive), "--with-media", verbosity=0)
 
     def cut_short(manifest, members):
-        members["database/pgdump.000"] = members["database/pgdump.000"][: len(members["database/pgdump.000"]) * 3 // 4]
+        # The last blocks of rows go missing: pg_restore has already given most tables' rows when it fails.
+        members["database/pgdump.000"] = members["database/pgdump.000"][:-200]
 
     cut = rewrite(archive, tmp_path / "cut.zip", cut_short)
     empty_the_site(media_root)
@@ -123,7 +124,7 @@ def test_a_dump_pg_restore_cannot_read_leaves_the_database_as_it_was(tmp_path, m
         call_command("restore_site", str(cut), verbosity=0)
 
     message = str(error.value)
-    assert ("pg_restore failed" in message or "ends inside" in message) and "nothing was restored" in message
+    assert message.startswith("pg_restore failed: pg_restore: error: ") and message.endswith("nothing was restored.")
     assert not Article.objects.exists()
     assert made_by_migrate() == before
     assert not any(Path(media_root).rglob("*"))

@@ -1,5 +1,8 @@
+import tempfile
+
 from django.core.management.base import BaseCommand, CommandError
 
+from articles import backup_storage
 from articles.backup import restore_site
 from articles.exceptions import BackupError
 
@@ -9,15 +12,27 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("path", help="The archive written by backup_site.")
+        parser.add_argument(
+            "--from-backup-storage",
+            action="store_true",
+            help="Read the archive named path from the backup bucket (BACKUP_STORAGE_URL).",
+        )
 
-    def handle(self, *args, path, **options):
+    def handle(self, *args, path, from_backup_storage, **options):
         try:
-            summary = restore_site(path=path)
+            if from_backup_storage:
+                with tempfile.TemporaryDirectory(prefix="newsroom-restore-") as folder:
+                    summary = restore_site(path=backup_storage.download_archive(path, folder))
+            else:
+                summary = restore_site(path=path)
         except BackupError as error:
             raise CommandError(str(error)) from None
         rows = sum(summary.counts.values())
         self.stdout.write(
-            self.style.SUCCESS(f"Restored {rows} rows and {len(summary.media_files)} media files from {summary.path}.")
+            self.style.SUCCESS(
+                f"Restored {rows} rows and {len(summary.media_files)} media files from "
+                f"{'the backup storage’s “' + path + '”' if from_backup_storage else summary.path}."
+            )
         )
         for label, count in summary.counts.items():
             self.stdout.write(f"  {label:<28} {count}")
