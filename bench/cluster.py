@@ -415,8 +415,8 @@ def timeline(attempts, outage_start, back, ok):
     }
 
 
-def cluster(env, workdir, paths_file, args, database, *, probe_class, pg_ctlcluster, wait_for_database):
-    """The scenario; `probe_class`, `pg_ctlcluster` and `wait_for_database` are load.py's."""
+def cluster(env, workdir, paths_file, args, database, *, probe_class, restart_database):
+    """The scenario; `probe_class` and `restart_database` are load.py's."""
     ensure_haproxy()
     smtp_port = free_port()
     env = {
@@ -444,9 +444,7 @@ def cluster(env, workdir, paths_file, args, database, *, probe_class, pg_ctlclus
         ):
             balancer = Balancer(workdir, [first.port, second.port])
             try:
-                result = run_cluster(
-                    balancer, paths_file, args, database, prepared, probe_class, pg_ctlcluster, wait_for_database
-                )
+                result = run_cluster(balancer, paths_file, args, database, prepared, probe_class, restart_database)
                 result["served_by"] = {name: int(row["stot"]) for name, row in balancer.stats().items()}
             finally:
                 balancer.stop()
@@ -458,7 +456,7 @@ def cluster(env, workdir, paths_file, args, database, *, probe_class, pg_ctlclus
     return result
 
 
-def run_cluster(balancer, paths_file, args, database, prepared, probe_class, pg_ctlcluster, wait_for_database):
+def run_cluster(balancer, paths_file, args, database, prepared, probe_class, restart_database):
     editor = Client(balancer.port)
     editor.sign_in(prepared["username"], prepared["password"])
     probe = probe_class(balancer, args.probe_path)
@@ -468,13 +466,7 @@ def run_cluster(balancer, paths_file, args, database, prepared, probe_class, pg_
     for thread in [probe, *writers]:
         thread.start()
     time.sleep(DOWN_AFTER)
-    outage_start = time.time()
-    pg_ctlcluster("stop")
-    time.sleep(DOWN_FOR)
-    pg_ctlcluster("start")
-    if not wait_for_database():
-        raise RuntimeError("PostgreSQL did not come back within 60 s")
-    back = time.time()
+    outage_start, _stopped, back = restart_database(DOWN_FOR)
     log(f"PostgreSQL answering again {back - outage_start:.1f} s after the stop began")
     readers = wrk.result()
     for thread in [probe, *writers]:

@@ -111,6 +111,19 @@ def wait_for_database(deadline_seconds=60):
     return False
 
 
+def stop_and_start(down_for):
+    """Stop the cluster, keep it down for down_for seconds and start it again; (stop began, stopped, answering
+    again) as Unix times."""
+    began = time.time()
+    pg_ctlcluster("stop")
+    stopped = time.time()
+    time.sleep(down_for)
+    pg_ctlcluster("start")
+    if not wait_for_database():
+        raise RuntimeError("PostgreSQL did not come back within 60 s")
+    return began, stopped, time.time()
+
+
 def row_counts(database):
     import psycopg
 
@@ -244,14 +257,7 @@ def restart(server, paths_file, args, database):
     wrk = WrkRun(server.port, paths_file=paths_file, connections=32, seconds=seconds)
     try:
         time.sleep(down_after)
-        outage_start = time.time()
-        pg_ctlcluster("stop")
-        stopped = time.time()
-        time.sleep(down_for)
-        pg_ctlcluster("start")
-        if not wait_for_database():
-            raise RuntimeError("PostgreSQL did not come back within 60 s")
-        back = time.time()
+        outage_start, stopped, back = stop_and_start(down_for)
         log(f"PostgreSQL stopped in {stopped - outage_start:.1f} s; answering again {back - outage_start:.1f} s later")
         result = wrk.result()
     finally:
@@ -375,8 +381,7 @@ def served(args, env, workdir, scenarios):
                 args,
                 args.database,
                 probe_class=Probe,
-                pg_ctlcluster=pg_ctlcluster,
-                wait_for_database=wait_for_database,
+                restart_database=stop_and_start,
             )
             log(f"cluster: {json.dumps(results['cluster'])}")
     finally:

@@ -4,6 +4,7 @@ from pathlib import Path
 import pytest
 
 from tests.helpers.caches import clear_caches
+from tests.helpers.s3 import bucket, s3_endpoint  # noqa: F401 (fixtures: an S3 server per module, a bucket per test)
 
 SEED_DIR = Path(__file__).resolve().parent.parent.parent / "shared" / "seed"
 SEED_FILE = SEED_DIR / "000_b941ca2dd80af398.txt"

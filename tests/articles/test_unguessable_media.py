@@ -7,10 +7,8 @@ import math
 import re
 import urllib.error
 import urllib.request
-import uuid
 from pathlib import PurePosixPath
 
-import boto3
 import pytest
 from django.core import signing
 from django.core.files.base import ContentFile
@@ -23,10 +21,8 @@ from articles import image_library, images
 from articles.admin.forms import HERO_STASH_SALT, stash_upload
 from articles.models import LibraryImage
 from articles.services import article_save, preview_link_create
-from ops.storage import s3_media_storage
 from tests.helpers.factories import make_article, make_author, make_user
 from tests.helpers.images import image_bytes, upload
-from tests.helpers.s3 import CREDENTIALS, s3_server
 
 pytestmark = pytest.mark.django_db
 
@@ -200,31 +196,6 @@ def test_the_desk_still_shows_and_finds_the_picture(client, media_root, media_se
 
 
 # On S3-compatible storage -----------------------------------------------------------------------------------------
-
-
-@pytest.fixture(scope="module")
-def s3_endpoint():
-    try:
-        with s3_server() as endpoint:
-            yield endpoint
-    except RuntimeError as error:
-        pytest.skip(f"no S3 server: {error}")
-
-
-@pytest.fixture
-def bucket(s3_endpoint, settings, monkeypatch):
-    """A fresh bucket anyone may read from (as a CDN-fronted media bucket is), as the site's media storage."""
-    for name, value in CREDENTIALS.items():
-        monkeypatch.setenv(name, value)
-    name = f"media-{uuid.uuid4().hex[:12]}"
-    s3 = boto3.client("s3", endpoint_url=s3_endpoint, region_name="eu-west-2")
-    s3.create_bucket(Bucket=name, CreateBucketConfiguration={"LocationConstraint": "eu-west-2"})
-    statement = {"Effect": "Allow", "Principal": "*", "Action": "s3:GetObject", "Resource": f"arn:aws:s3:::{name}/*"}
-    s3.put_bucket_policy(Bucket=name, Policy=json.dumps({"Version": "2012-10-17", "Statement": [statement]}))
-    storage, media_url = s3_media_storage(f"s3://{name}/site?endpoint_url={s3_endpoint}&region=eu-west-2")
-    settings.STORAGES = {**settings.STORAGES, "default": storage}
-    settings.MEDIA_URL = media_url
-    return s3, name
 
 
 def http_status(url):

@@ -26,9 +26,8 @@ import pytest
 import redis
 
 from tests.helpers.pg_replica import primary_and_replica, wait_for_replay
-from tests.helpers.s3 import CREDENTIALS, s3_server
+from tests.helpers.s3 import CREDENTIALS, public_read_policy, s3_server
 from tests.integration.test_varnish import IGNORED_ENV, free_port
-from tests.ops.test_s3_media import public_read_policy
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent.parent
 REDIS_URL = os.environ.get("REDIS_URL") or "redis://127.0.0.1:6379/0"

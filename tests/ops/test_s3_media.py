@@ -4,63 +4,23 @@ copy media from the bucket and restores put it back, refusing a damaged archive 
 
 import hashlib
 import io
-import json
 import struct
 import urllib.request
 import uuid
 import zipfile
 
-import boto3
 import pytest
 from django.core.files.storage import default_storage
 from django.core.management import CommandError, call_command
 
 from articles import backup
 from articles.models import Article
-from ops.storage import MEDIA_CACHE_CONTROL, s3_media_storage
+from ops.storage import MEDIA_CACHE_CONTROL
 from tests.helpers.factories import make_article
 from tests.helpers.images import image_bytes, upload
-from tests.helpers.s3 import CREDENTIALS, s3_server
+from tests.helpers.s3 import use_bucket
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-@pytest.fixture(scope="module")
-def s3_endpoint():
-    try:
-        with s3_server() as endpoint:
-            yield endpoint
-    except RuntimeError as error:
-        pytest.skip(f"no S3 server: {error}")
-
-
-@pytest.fixture
-def bucket(s3_endpoint, settings, monkeypatch):
-    """A fresh bucket as the site's media storage; returns (boto3 client, bucket name)."""
-    for name, value in CREDENTIALS.items():
-        monkeypatch.setenv(name, value)
-    name = f"media-{uuid.uuid4().hex[:12]}"
-    client = boto3.client("s3", endpoint_url=s3_endpoint, region_name="eu-west-2")
-    client.create_bucket(Bucket=name, CreateBucketConfiguration={"LocationConstraint": "eu-west-2"})
-    # Readers fetch media straight from the bucket (or a CDN in front of it): anyone may read, only the site writes.
-    client.put_bucket_policy(Bucket=name, Policy=json.dumps(public_read_policy(name)))
-    use_bucket(settings, s3_endpoint, name)
-    return client, name
-
-
-def public_read_policy(name):
-    return {
-        "Version": "2012-10-17",
-        "Statement": [
-            {"Effect": "Allow", "Principal": "*", "Action": "s3:GetObject", "Resource": f"arn:aws:s3:::{name}/*"}
-        ],
-    }
-
-
-def use_bucket(settings, endpoint, name):
-    storage, media_url = s3_media_storage(f"s3://{name}/site?endpoint_url={endpoint}&region=eu-west-2")
-    settings.STORAGES = {**settings.STORAGES, "default": storage}
-    settings.MEDIA_URL = media_url
 
 
 def objects(client, bucket_name):
@@ -179,7 +139,10 @@ def test_backup_storage_refuses_what_it_cannot_do_in_plain_words(arguments, mess
     s3, _name = bucket
     backups = f"backups-{uuid.uuid4().hex[:12]}"
     s3.create_bucket(Bucket=backups, CreateBucketConfiguration={"LocationConstraint": "eu-west-2"})
-    settings.STORAGES = {**settings.STORAGES, "backups": s3_backup_storage(f"s3://{backups}?endpoint_url={s3_endpoint}")}
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "backups": s3_backup_storage(f"s3://{backups}?endpoint_url={s3_endpoint}"),
+    }
     with pytest.raises(CommandError, match=message):
         call_command(*arguments, verbosity=0)
 
