@@ -69,7 +69,7 @@ CONTENT_MODELS = [
     "reversion.Revision",
 ]
 # Rebuilt from the restored rows (`articles.listings`), never archived.
-DERIVED_MODELS = ["articles.ListingEntry", "articles.RegionAncestry"]
+DERIVED_MODELS = ["articles.ListingEntry", "articles.ListingCount", "articles.RegionAncestry"]
 # Rows per data member: what a restore holds in memory at once (a story with its history is a few KB).
 ROWS_PER_MEMBER = getattr(settings, "BACKUP_ROWS_PER_MEMBER", 2000)
 # How the rows are written: PostgreSQL's own dump, or Django's JSON (any database reads it).

@@ -1,10 +1,12 @@
 """Keeps what readers' lists read in step with the articles, in the transaction of the write that moves them.
 
-Two derived things, so that a list page or a card never scans the archive:
+Three derived things, so that a list page, its count or a card never scans the archive:
 
 - `ListingEntry` rows: every write that can put a story on a list or take it off (its state or
   times, its regions, topics or bylines, its deletion) rewrites that story's rows with one DELETE
   and one INSERT … SELECT computed by the database from `LIVE`, whatever the number of lists;
+- `ListingCount` rows: how many entries each list has, changed by what each rewrite changed (one
+  upsert adding the differences, never a recount);
 - `Article.listing_labels`: the names and slugs of its bylines, regions and topics, rewritten when
   those links change or an author or tag is renamed.
 
@@ -13,14 +15,28 @@ calls `rebuild()` (labels travel with the article rows; `relabel()` rewrites the
 """
 
 from django.db import connections, router
-from django.db.models import F, IntegerField, Value
-from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
+from django.db.models import Count, F, IntegerField, Value
+from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete, pre_save
 
 from . import regions
-from .models import LIVE, Article, Author, Byline, ListingEntry, RegionTag, TaggedRegion, TaggedTopic, TopicTag
+from .models import (
+    LIVE,
+    Article,
+    Author,
+    Byline,
+    ListingCount,
+    ListingEntry,
+    RegionTag,
+    TaggedRegion,
+    TaggedTopic,
+    TopicTag,
+)
 from .signals import written_in_bulk
 
 COLUMNS = ("kind", "key", "article_id", "public_at")
+COUNT_COLUMNS = ("kind", "key", "entries")
+# Lists whose count one upsert changes (three parameters each, well under any database's limit).
+COUNT_BATCH = 300
 # (label, link model, its article column, its owner, the order pages show them in)
 LABELLED = (
     ("authors", Byline, "article_id", "author", ("position", "id")),
@@ -64,13 +80,56 @@ def _rows(article_filter):
     )
 
 
-def _insert(rows, using):
+def _insert(model, columns, rows, using):
     sql, params = rows.query.get_compiler(using).as_sql()
     connection = connections[using]
-    table = connection.ops.quote_name(ListingEntry._meta.db_table)
-    columns = ", ".join(connection.ops.quote_name(column) for column in COLUMNS)
+    table = connection.ops.quote_name(model._meta.db_table)
+    columns = ", ".join(connection.ops.quote_name(column) for column in columns)
     with connection.cursor() as cursor:
         cursor.execute(f"INSERT INTO {table} ({columns}) {sql}", params)
+
+
+def _counts(entries):
+    """{(kind, key): how many of these entries are on that list}: a grouped read of the entries."""
+    return {
+        (kind, key): number
+        for kind, key, number in entries.order_by().values_list("kind", "key").annotate(number=Count("*"))
+    }
+
+
+def _add_counts(before, after, using):
+    """Add to each list's stored count what a rewrite changed (after − before), making rows for new lists.
+
+    One upsert that increments, never a recount: two writers' changes to the same list add up whatever
+    the order they commit in (each waits for the other's row lock, then adds to what it committed), and
+    the rows are taken in one order, so two writers never deadlock.
+    """
+    changes = [
+        (kind, key, after.get((kind, key), 0) - before.get((kind, key), 0))
+        for kind, key in sorted(before.keys() | after.keys())
+    ]
+    changes = [change for change in changes if change[2]]
+    connection = connections[using]
+    name = connection.ops.quote_name
+    table = name(ListingCount._meta.db_table)
+    kind, key, entries = (name(column) for column in COUNT_COLUMNS)
+    with connection.cursor() as cursor:
+        for start in range(0, len(changes), COUNT_BATCH):
+            batch = changes[start : start + COUNT_BATCH]
+            cursor.execute(
+                f"INSERT INTO {table} ({kind}, {key}, {entries}) VALUES {', '.join(['(%s, %s, %s)'] * len(batch))} "
+                f"ON CONFLICT ({kind}, {key}) DO UPDATE SET {entries} = {table}.{entries} + excluded.{entries}",
+                [value for change in batch for value in change],
+            )
+
+
+def _forget(article_ids, using):
+    """Remove these articles' entries and take them off their lists' counts."""
+    entries = ListingEntry.objects.using(using).filter(article_id__in=article_ids)
+    before = _counts(entries)
+    if before:
+        entries.delete()
+        _add_counts(before, {}, using)
 
 
 def refresh(article_ids, *, using=None):
@@ -83,18 +142,24 @@ def refresh(article_ids, *, using=None):
 def refresh_matching(article_filter, *, using=None):
     """Rewrite the listing entries of the articles matching article_filter (lookups on Article, e.g. a subquery)."""
     using = using or router.db_for_write(ListingEntry)
-    ListingEntry.objects.using(using).filter(
+    entries = ListingEntry.objects.using(using).filter(
         article_id__in=Article._base_manager.using(using).filter(**article_filter).values("pk")
-    ).delete()
-    _insert(_rows(article_filter).using(using), using)
+    )
+    before = _counts(entries)
+    entries.delete()
+    _insert(ListingEntry, COLUMNS, _rows(article_filter).using(using), using)
+    _add_counts(before, _counts(entries), using)
 
 
 def rebuild(*, using=None):
-    """Rewrite the stored region tree and every listing entry (after a bulk load or a restore)."""
+    """Rewrite the stored region tree, every listing entry and every list's count (after a bulk load or a restore)."""
     using = using or router.db_for_write(ListingEntry)
     regions.rebuild(using=using)
     ListingEntry.objects.using(using).all().delete()
-    _insert(_rows({}).using(using), using)
+    _insert(ListingEntry, COLUMNS, _rows({}).using(using), using)
+    ListingCount.objects.using(using).all().delete()
+    counts = ListingEntry.objects.using(using).order_by().values_list("kind", "key").annotate(entries=Count("*"))
+    _insert(ListingCount, COUNT_COLUMNS, counts, using)
 
 
 def labels_of(article_ids, *, using=None):
@@ -139,9 +204,14 @@ def articles_written_in_bulk(sender, article_ids, using=None, **kwargs):
     refresh(article_ids, using=using)
 
 
+def article_deleting(sender, instance, using=None, **kwargs):
+    # Before the cascade deletes its entries behind the counts' back.
+    _forget([instance.pk], using)
+
+
 def article_deleted(sender, instance, using=None, **kwargs):
     # Its links were deleted first, and each rewrote its rows while it still existed.
-    ListingEntry.objects.using(using).filter(article_id=instance.pk).delete()
+    _forget([instance.pk], using)
 
 
 def link_saved_or_deleted(sender, instance, raw=False, using=None, **kwargs):
@@ -203,6 +273,7 @@ def connect():
     pre_save.connect(region_saving, sender=RegionTag, dispatch_uid="listings-region-saving")
     post_save.connect(region_saved, sender=RegionTag, dispatch_uid="listings-region-saved")
     post_save.connect(article_saved, sender=Article, dispatch_uid="listings-article-saved")
+    pre_delete.connect(article_deleting, sender=Article, dispatch_uid="listings-article-deleting")
     post_delete.connect(article_deleted, sender=Article, dispatch_uid="listings-article-deleted")
     written_in_bulk.connect(articles_written_in_bulk, sender=Article, dispatch_uid="listings-written-in-bulk")
     for model in (Byline, TaggedRegion, TaggedTopic):

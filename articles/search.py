@@ -13,12 +13,14 @@ import re
 
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector, SearchVectorField
 from django.db import connection
+from django.db.models import OuterRef, Subquery
 from django.db.models.expressions import RawSQL
+from django.utils import timezone
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
 from . import text
-from .models import LIVE, Article
+from .models import LIVE, Article, ListingEntry
 
 SEARCH_CONFIG = "english"
 MAX_QUERY_LENGTH = 200
@@ -55,14 +57,17 @@ def code_variants(term):
 
 
 def ranked(query):
-    """[(id, rank, moment it went live)] of the live articles that match query, best match first."""
+    """[(id, rank, moment it went live)] of the live articles that match query, best match first.
+
+    Read as plain rows: the candidates joined to their live entry on the list of every story
+    (`ListingEntry`, whose `public_at` is the moment the story went live), with no article loaded.
+    """
     query = clean_query(query)
     if not query:
         return []
-    candidates = _postgres_candidates(query) if connection.vendor == "postgresql" else _fallback_candidates(query)
-    live = [(article.pk, article.rank, LIVE.moment(article)) for article in candidates if article.is_live]
-    live.sort(key=lambda row: (row[1], row[2], row[0]), reverse=True)
-    return live
+    at = timezone.now()
+    live = _postgres_live_matches(query, at) if connection.vendor == "postgresql" else _fallback_live_matches(query, at)
+    return sorted(live, key=lambda row: (row[1], row[2], row[0]), reverse=True)
 
 
 def ranked_ids(query):
@@ -108,6 +113,17 @@ def _postgres_candidates(query):
         .annotate(rank=SearchRank(vector, ts_query))
         .only(*LIVE.fields)
         .order_by()
+    )
+
+
+def _postgres_live_matches(query, at):
+    """[(id, rank, public_at)] of the live stories among the candidates."""
+    went_live = ListingEntry.objects.live(at).of(ListingEntry.Kind.ALL).filter(article=OuterRef("pk"))
+    return list(
+        _postgres_candidates(query)
+        .annotate(public_at=Subquery(went_live.values("public_at")[:1]))
+        .filter(public_at__isnull=False)
+        .values_list("pk", "rank", "public_at")
     )
 
 
@@ -171,30 +187,60 @@ def fts_query(terms):
     return " AND ".join(one(term) for term in terms)
 
 
-def _fallback_candidates(query):
-    """The newest matches, with `rank` (higher is better) and what `is_live` reads.
-
-    Every word must appear (stemmed); a word in the headline scores most.
-    Reads the FTS5 table of migration 0008_sqlite_search_table, which holds the
-    plain text of every article, so no article text is parsed per request. The
-    FTS index picks the candidates and ranks them (bm25) in the same pass; each
-    is then read by primary key (CROSS JOIN fixes that order).
-    """
+def _fallback_terms(query):
     terms = [TERM_EDGES.sub("", word) for word in query.casefold().split()]
-    terms = list(dict.fromkeys(term for term in terms if term))[:MAX_FALLBACK_TERMS]
-    if not terms:
-        return []
+    return list(dict.fromkeys(term for term in terms if term))[:MAX_FALLBACK_TERMS]
+
+
+def _fallback_matches_sql():
+    """The newest SEARCH_CANDIDATES matches of the FTS5 table of migration 0008_sqlite_search_table (which holds
+    the plain text of every article, so no article text is parsed per request) as (id, rank): the FTS index picks
+    them and ranks them (bm25) in the same pass. Every word must appear (stemmed); a word in the headline scores
+    most. Takes the FTS query and the limit."""
     weights = ", ".join(str(weight) for weight in SQLITE_WEIGHTS)
     table = SQLITE_SEARCH_TABLE
+    return (
+        f"SELECT rowid AS id, bm25({table}, {weights}) AS rank FROM {table}"
+        f" WHERE {table} MATCH %s ORDER BY rowid DESC LIMIT %s"
+    )
+
+
+def _fallback_candidates(query):
+    """The newest matches, with `rank` (higher is better) and what `is_live` reads; each is read by primary key
+    (CROSS JOIN fixes that order)."""
+    terms = _fallback_terms(query)
+    if not terms:
+        return []
     columns = ", ".join(f"articles_article.{name}" for name in ("id", *LIVE.fields))
     # A virtual table the ORM has no model for: raw() reads it into (deferred) articles.
     return Article.objects.raw(
-        f"SELECT {columns}, -candidate.rank AS rank"
-        f" FROM (SELECT rowid AS id, bm25({table}, {weights}) AS rank FROM {table}"
-        f" WHERE {table} MATCH %s ORDER BY rowid DESC LIMIT %s) AS candidate"
+        f"SELECT {columns}, -candidate.rank AS rank FROM ({_fallback_matches_sql()}) AS candidate"
         " CROSS JOIN articles_article ON articles_article.id = candidate.id",
         [fts_query(terms), SEARCH_CANDIDATES],
     )
+
+
+def _fallback_live_matches(query, at):
+    """[(id, rank, public_at)] of the live stories among the candidates: each candidate's live entry on the list
+    of every story is one probe of its unique index (CROSS JOIN fixes that order)."""
+    terms = _fallback_terms(query)
+    if not terms:
+        return []
+    sql = (
+        f"SELECT candidate.id, -candidate.rank, entry.public_at FROM ({_fallback_matches_sql()}) AS candidate"
+        f" CROSS JOIN {ListingEntry._meta.db_table} AS entry ON entry.article_id = candidate.id"
+        " WHERE entry.kind = %s AND entry.key = 0 AND entry.public_at <= %s"
+    )
+    operations = connection.ops
+    with connection.cursor() as cursor:
+        cursor.execute(
+            sql,
+            [fts_query(terms), SEARCH_CANDIDATES, ListingEntry.Kind.ALL, operations.adapt_datetimefield_value(at)],
+        )
+        return [
+            (pk, rank, operations.convert_datetimefield_value(public_at, None, connection))
+            for pk, rank, public_at in cursor.fetchall()
+        ]
 
 
 SNIPPET_WORDS = 30

@@ -130,6 +130,15 @@ TEMPLATES = [
             ],
         },
     },
+    # The fragments every reader page repeats (story cards) are Jinja2 templates in the apps' jinja2/ folders: a page
+    # renders dozens of them, and Jinja2 renders each several times faster than the Django template language.
+    {
+        "BACKEND": "django.template.backends.jinja2.Jinja2",
+        "NAME": "fragments",
+        "DIRS": [],
+        "APP_DIRS": True,
+        "OPTIONS": {"environment": "reader.fragment_templates.environment"},
+    },
 ]
 
 # Database: SQLite file in the project folder unless DATABASE_URL is set.

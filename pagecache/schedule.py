@@ -12,6 +12,8 @@ from contextvars import ContextVar
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.db.models import Subquery
+from django.db.models.sql import Query
 from django.utils import timezone
 
 from .generation import EVERYTHING, current_epoch, current_versions, generation_store, page_store
@@ -29,11 +31,12 @@ READ_ONLY_METHODS = {"GET", "HEAD"}
 
 @dataclass(frozen=True)
 class Schedule:
-    """next_change(at): the first moment after `at` when pages change without a write, or None.
+    """next_changes(at): probes of the moments after `at` when pages change without a write: querysets of one
+    column and at most one row, the first such moment (or none). Every schedule's probes are read together.
     changed_between(since, until): the tags of what changed in (since, until], or None for everything;
     such changes only add (a story going live), never hide."""
 
-    next_change: object
+    next_changes: object
     changed_between: object
 
 
@@ -42,14 +45,28 @@ _schedules = []
 _request_scope = ContextVar("pagecache_request_scope", default=None)
 
 
-def register_schedule(next_change, changed_between):
-    schedule = Schedule(next_change, changed_between)
+def register_schedule(next_changes, changed_between):
+    schedule = Schedule(next_changes, changed_between)
     if schedule not in _schedules:
         _schedules.append(schedule)
 
 
 def next_scheduled_change(at):
-    moments = (schedule.next_change(at) for schedule in _schedules)
+    """The first moment after `at` when a schedule changes pages, or None.
+
+    Every probe of every schedule is one subquery of a single SELECT with no
+    table of its own (one per database, should probes use several).
+    """
+    by_database = {}
+    for schedule in _schedules:
+        for probe in schedule.next_changes(at):
+            by_database.setdefault(probe.db, []).append(probe)
+    moments = []
+    for using, probes in by_database.items():
+        query = Query(None)
+        for index, probe in enumerate(probes):
+            query.add_annotation(Subquery(probe), f"probe_{index}")
+        moments.extend(next(iter(query.get_compiler(using).results_iter())))
     return min((moment for moment in moments if moment is not None), default=None)
 
 

@@ -15,7 +15,7 @@ class ReaderConfig(AppConfig):
         # What the newsroom changes, the cached pages and remembered reads that show it follow once it
         # commits; scheduled changes (a story going live, a footer window turning) at their moment.
         content_changed.connect(invalidation.content_changed, dispatch_uid="reader-invalidate-page-cache")
-        register_schedule(invalidation.next_public_change, invalidation.changed_between)
+        register_schedule(invalidation.next_public_changes, invalidation.changed_between)
         # The breaking-news banner, the outlet's pages and the most-read list (see reader/paper.py).
         furniture_changed.connect(paper.furniture_changed, dispatch_uid="reader-furniture-changed")
-        register_schedule(paper.next_change, paper.changed_between)
+        register_schedule(paper.next_changes, paper.changed_between)

@@ -89,10 +89,10 @@ def content_changed(sender, using=None, articles=None, **kwargs):
         transaction.on_commit(lambda: nav_may_change(seen) and invalidate([NAV]), using=using, robust=True)
 
 
-def next_public_change(at):
-    """The first moment after `at` when reader pages change without a write: a story goes live or a footer window turns."""
-    moments = [selectors.next_listing_change(at), PromoFooter.objects.next_window_change(at)]
-    return min((moment for moment in moments if moment is not None), default=None)
+def next_public_changes(at):
+    """Probes of the first moments after `at` when reader pages change without a write: a story goes live or a
+    footer window turns (see `pagecache.schedule.Schedule`)."""
+    return [selectors.next_listing_change(at), *PromoFooter.objects.next_window_changes(at)]
 
 
 def changed_between(since, until):

@@ -1,12 +1,13 @@
 """Reads and schedule of the site-wide furniture: the breaking-news banner, the outlet's own pages, most read.
 
-How each fits the page cache:
+The banner, the masthead's sections and the links to the outlet's pages are read in one query and remembered
+as one value (`furniture`), shown with the tags of all three. How each fits the page cache:
 
 - the **banner** is remembered with the `breaking` tag (and its story's tag); a desk write announces
   `furniture_changed("breaking")`, and this module's schedule names the moments a window opens or closes
   (or its story goes live), so the banner appears and ends by itself with no worker;
 - the **links to the outlet's pages** and each page are remembered with `site-pages`, which every save of a
-  page touches;
+  page touches (the masthead's sections with `nav`, see `reader.invalidation`);
 - **most read** counts only whole hours (the last 24 before the current one), so the list can change only on
   the hour: while stories are being read the schedule names each hour's turn and, when the list differs from the last hour's, touches
   `most-read`, so pages showing it are refreshed then (and whenever one of its stories changes, through its
@@ -15,13 +16,14 @@ How each fits the page cache:
 
 from datetime import timedelta
 
-from django.db.models import Exists, Subquery, Sum
+from django.db.models import DateTimeField, Exists, F, OuterRef, Sum, Value
 
 from articles.models import Article, ArticleReads, BreakingNews, ListingEntry, StaticPage
 from articles.paper import read_hour
 from pagecache.schedule import SCHEDULE_TAG
 from pagecache.tags import invalidate
 
+from . import selectors
 from .shown import BREAKING, MOST_READ, SITE_PAGES
 
 MOST_READ_HOURS = 24
@@ -42,19 +44,44 @@ def banner_windows(at):
     )
 
 
-def breaking_banner(at):
-    """{"pk", "text", "url"} of the newest open breaking-news window whose story is live, or None."""
-    banner = banner_windows(at).first()
-    if banner is None:
-        return None
-    return {"pk": banner.article_id, "text": banner.banner_text, "url": banner.article.get_absolute_url()}
+def furniture(at):
+    """{"banner", "nav", "pages"}: what the frame of every page shows, in one query (a UNION ALL of rows of the
+    same five columns).
 
+    - banner: {"pk", "text", "url"} of the newest open breaking-news window whose story is live, or None;
+    - nav: [(name, url)] of the masthead's public sections (`selectors.nav_sections`);
+    - pages: [(kind, title, url)] of the outlet's pages readers may see, in a fixed order.
+    """
+    columns = ("part", "ref", "key", "label", "fallback")
 
-def site_pages():
-    """[(kind, title, url)] of the outlet's pages readers may see, in a fixed order."""
+    def rows(queryset, part, ref, key, label, fallback=None):
+        return (
+            queryset.annotate(part=Value(part), ref=ref, key=key, label=label, fallback=fallback or Value(""))
+            .order_by()
+            .values_list(*columns)
+        )
+
+    # The newest window by an id subquery: a part of a UNION may not be ordered or sliced itself.
+    newest_window = BreakingNews.objects.filter(pk__in=banner_windows(at).values("pk")[:1])
+    parts = [
+        rows(newest_window, "breaking", F("article_id"), F("article__slug"), F("headline"), F("article__headline")),
+        rows(StaticPage.objects.filter(is_published=True), "page", F("pk"), F("kind"), F("title")),
+        *(rows(tags, vocabulary, F("pk"), F("slug"), F("name")) for vocabulary, tags in selectors.nav_tags()),
+    ]
+    banner, nav, pages = None, {}, []
+    for part, ref, key, label, fallback in parts[0].union(*parts[1:], all=True):
+        if part == "breaking":
+            banner = {"pk": ref, "text": label or fallback, "url": Article(pk=ref, slug=key).get_absolute_url()}
+        elif part == "page":
+            pages.append((key, label, StaticPage(kind=key).get_absolute_url()))
+        else:
+            nav[part, key] = label
     order = list(StaticPage.Kind.values)
-    pages = StaticPage.objects.filter(is_published=True).only("kind", "title")
-    return sorted(((page.kind, page.title, page.get_absolute_url()) for page in pages), key=lambda p: order.index(p[0]))
+    return {
+        "banner": banner,
+        "nav": selectors.nav_sections(nav),
+        "pages": sorted(pages, key=lambda page: order.index(page[0])),
+    }
 
 
 def site_page(kind):
@@ -62,51 +89,44 @@ def site_page(kind):
 
 
 def most_read(at, limit=MOST_READ_LIMIT):
-    """[(pk, headline, url)] of the live stories read most in the whole hours of the last day, most first."""
+    """[(pk, headline, url)] of the live stories read most in the whole hours of the last day, most first.
+
+    One query: the stories read most (a few more than shown), then those of them that are live, with their totals.
+    """
     end = read_hour(at)
-    totals = (
-        ArticleReads.objects.filter(hour__gte=end - timedelta(hours=MOST_READ_HOURS), hour__lt=end)
-        .values("article_id")
+    reads = ArticleReads.objects.filter(hour__gte=end - timedelta(hours=MOST_READ_HOURS), hour__lt=end)
+    top = reads.values("article_id").annotate(total=Sum("reads")).order_by("-total", "-article_id").values("article_id")
+    rows = (
+        reads.filter(
+            Exists(Article.objects.live(at).filter(pk=OuterRef("article_id"))), article_id__in=top[: limit * 4]
+        )
+        .values("article_id", "article__headline", "article__slug")
         .annotate(total=Sum("reads"))
         .order_by("-total", "-article_id")
-        .values_list("article_id", flat=True)
+        .values_list("article_id", "article__headline", "article__slug")[:limit]
     )
-    top = list(totals[: limit * 4])
-    live = {
-        article.pk: article
-        for article in Article.objects.live(at).filter(pk__in=top).only("headline", "slug", "status", "publish_at")
-    }
-    return [(pk, live[pk].headline, live[pk].get_absolute_url()) for pk in top if pk in live][:limit]
+    return [(pk, headline, Article(pk=pk, slug=slug).get_absolute_url()) for pk, headline, slug in rows]
 
 
 # Schedule ---------------------------------------------------------------------------------------------------------
 
 
-def next_change(at):
-    """The next moment the furniture changes with no write: a banner's window opens or closes, a story with an
-    open or coming window goes live, or (while stories are being read) the hour turns. One query: any story row
-    carries the probes, and with no story there is no banner and no read either."""
-    probes = (
-        Article.objects.order_by()
-        .values_list(
-            Subquery(BreakingNews.objects.filter(starts_at__gt=at).order_by("starts_at").values("starts_at")[:1]),
-            Subquery(BreakingNews.objects.filter(ends_at__gt=at).order_by("ends_at").values("ends_at")[:1]),
-            Subquery(
-                ListingEntry.objects.of("all")
-                .filter(public_at__gt=at, article__breaking_windows__ends_at__gt=at)
-                .order_by("public_at")
-                .values("public_at")[:1]
-            ),
-            Exists(ArticleReads.objects.filter(hour__gte=read_hour(at) - timedelta(hours=MOST_READ_HOURS))),
-        )[:1]
-    )
-    row = next(iter(probes), None)
-    if row is None:
-        return None
-    *moments, being_read = row
-    if being_read:
-        moments.append(read_hour(at) + timedelta(hours=1))
-    return min((moment for moment in moments if moment is not None), default=None)
+def next_changes(at):
+    """Probes of the next moments the furniture changes with no write (see `pagecache.schedule.Schedule`): a
+    banner's window opens or closes, a story with an open or coming window goes live, or (while stories are
+    being read) the hour turns."""
+    next_hour = read_hour(at) + timedelta(hours=1)
+    return [
+        BreakingNews.objects.filter(starts_at__gt=at).order_by("starts_at").values("starts_at")[:1],
+        BreakingNews.objects.filter(ends_at__gt=at).order_by("ends_at").values("ends_at")[:1],
+        ListingEntry.objects.of("all")
+        .filter(public_at__gt=at, article__breaking_windows__ends_at__gt=at)
+        .order_by("public_at")
+        .values("public_at")[:1],
+        ArticleReads.objects.filter(hour__gte=read_hour(at) - timedelta(hours=MOST_READ_HOURS))
+        .annotate(turn=Value(next_hour, output_field=DateTimeField()))
+        .values("turn")[:1],
+    ]
 
 
 def changed_between(since, until):

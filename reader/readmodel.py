@@ -184,10 +184,6 @@ def home_plan() -> dict:
     return remember("home-plan", (), selectors.home_plan, tags=lambda _plan: {LISTING_ALL})
 
 
-def nav_sections() -> list:
-    return remember("nav-sections", (), selectors.nav_sections, tags=lambda _sections: {NAV})
-
-
 def default_footer() -> PromoFooter | None:
     # Footers announce every change as touching everything; the teaser shows another story.
     return remember(
@@ -249,17 +245,31 @@ def sitemap_index(write) -> str:
 # The furniture every page shows (see `reader.paper` for when each changes).
 
 
-def breaking_banner() -> dict | None:
+def furniture() -> dict:
+    """The banner, the masthead's sections and the links to the outlet's pages: read together, remembered together."""
     return remember(
-        "breaking-banner",
+        "furniture",
         (),
-        lambda: paper.breaking_banner(timezone.now()),
-        tags=lambda banner: {BREAKING, *([article_tag(banner["pk"])] if banner else [])},
+        lambda: paper.furniture(timezone.now()),
+        tags=lambda shown: {
+            BREAKING,
+            NAV,
+            SITE_PAGES,
+            *([article_tag(shown["banner"]["pk"])] if shown["banner"] else []),
+        },
     )
 
 
+def breaking_banner() -> dict | None:
+    return furniture()["banner"]
+
+
+def nav_sections() -> list:
+    return furniture()["nav"]
+
+
 def site_pages() -> list:
-    return remember("site-pages", (), paper.site_pages, tags=lambda _pages: {SITE_PAGES})
+    return furniture()["pages"]
 
 
 def site_page(kind: str):

@@ -12,12 +12,22 @@ from datetime import date, datetime, time, timedelta
 
 from django.conf import settings
 from django.db import connection
-from django.db.models import Count, Exists, F, OuterRef, Value
+from django.db.models import Exists, F, OuterRef, Prefetch, Value, prefetch_related_objects
 from django.urls import reverse
 from django.utils import timezone
 
 from articles import search
-from articles.models import Article, Author, ListingEntry, RegionTag, TaggedRegion, TaggedTopic, TopicTag
+from articles.models import (
+    Article,
+    Author,
+    Correction,
+    ListingCount,
+    ListingEntry,
+    RegionTag,
+    TaggedRegion,
+    TaggedTopic,
+    TopicTag,
+)
 from articles.validators import MAX_TAGS_PER_ARTICLE
 
 VOCABULARIES = {
@@ -48,9 +58,9 @@ def listing_entries(kind, pk=None, *, at=None):
 
 
 def next_listing_change(at):
-    """The first moment after `at` when a story goes live (scheduled, or held by an embargo), or None."""
-    entries = ListingEntry.objects.of("all").filter(public_at__gt=at).order_by("public_at")
-    return entries.values_list("public_at", flat=True).first()
+    """The first moment after `at` when a story goes live (scheduled, or held by an embargo), as a query of at most
+    one row (a schedule's probe)."""
+    return ListingEntry.objects.of("all").filter(public_at__gt=at).order_by("public_at").values("public_at")[:1]
 
 
 def went_live_between(since, until):
@@ -159,11 +169,11 @@ def by_ids(ids):
 def public_tags(vocabulary):
     """Tags of one vocabulary that carry live articles, each with `article_count`, by name (a list).
 
-    The counts come from one pass over the vocabulary's live listing entries, grouped by tag.
+    The counts are the lists' stored counts less their entries still to go live (`listing_count`), one query.
     """
     tag_model, _through = VOCABULARIES[vocabulary]
     counts = dict(
-        ListingEntry.objects.live().filter(kind=vocabulary).values_list("key").annotate(count=Count("pk")).order_by()
+        ListingCount.objects.filter(kind=vocabulary).with_live().filter(live__gt=0).values_list("key", "live")
     )
     tags = list(tag_model.objects.filter(pk__in=counts).order_by("name"))
     for tag in tags:
@@ -229,9 +239,11 @@ def public_tag_list(vocabulary):
     return tag_model.objects.filter(_carries_live_articles(vocabulary)).order_by("name")
 
 
-def listing_count(kind, pk):
-    """How many live articles a list has: one range of the listing index."""
-    return listing_entries(kind, pk).count()
+def listing_count(kind, pk, *, at=None):
+    """How many live articles a list has (now or at `at`): its stored count less its entries still to go live,
+    one query that never walks the list."""
+    live = ListingCount.objects.of(kind, pk or 0).with_live(at).values_list("live", flat=True)
+    return next(iter(live[:1]), 0)  # no row: the list has no entries
 
 
 def _carries_live_articles(kind):
@@ -296,12 +308,15 @@ def article_for_reader(slug, pk, related):
         for row in Article.objects.filter(pk__in=[pk, *related])
         .order_by()
         .select_related("promo_footer__teaser_article")
-        .prefetch_related("corrections")
+        .annotate(has_corrections=Exists(Correction.objects.filter(article=OuterRef("pk"))))
         if row.is_live
     }
     article = rows.get(pk)
     if article is None or article.slug != slug:
         return None
+    # Most stories have no correction: their empty list is known without reading it.
+    corrections = Correction.objects.all() if article.has_corrections else Correction.objects.none()
+    prefetch_related_objects([article], Prefetch("corrections", queryset=corrections))
     article.related_articles = [rows[related_pk] for related_pk in related if related_pk in rows]
     return article
 
@@ -419,23 +434,21 @@ def home_plan():
     }
 
 
-def nav_sections():
-    """[(name, url)] for the masthead navigation: the public sections among settings.NAV_SECTIONS, in order."""
+def nav_tags():
+    """[(vocabulary, tags)]: the public tags among settings.NAV_SECTIONS, as a queryset for each vocabulary
+    (read with the rest of the furniture, `reader.paper.furniture`)."""
     by_vocabulary = {}
     for vocabulary, slug in settings.NAV_SECTIONS:
         by_vocabulary.setdefault(vocabulary, []).append(slug)
-    # One query for both vocabularies: the public tags among those configured.
-    querysets = [
-        VOCABULARIES[vocabulary][0]
-        .objects.filter(_carries_live_articles(vocabulary), slug__in=slugs)
-        .annotate(vocabulary=Value(vocabulary))
-        .order_by()
-        .values_list("vocabulary", "slug", "name")
+    return [
+        (vocabulary, VOCABULARIES[vocabulary][0].objects.filter(_carries_live_articles(vocabulary), slug__in=slugs))
         for vocabulary, slugs in by_vocabulary.items()
     ]
-    if not querysets:
-        return []
-    names = {(vocabulary, slug): name for vocabulary, slug, name in querysets[0].union(*querysets[1:], all=True)}
+
+
+def nav_sections(names):
+    """[(name, url)] for the masthead navigation, in the order of settings.NAV_SECTIONS: the sections found
+    public ({(vocabulary, slug): name}, from `nav_tags`)."""
     return [
         (names[vocabulary, slug], reverse(f"reader:{vocabulary}", kwargs={"slug": slug}))
         for vocabulary, slug in map(tuple, settings.NAV_SECTIONS)

@@ -9,6 +9,7 @@ from urllib.parse import urlsplit
 
 from django.contrib.sitemaps import Sitemap
 from django.contrib.sitemaps.views import SitemapIndexItem, x_robots_tag
+from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -39,6 +40,14 @@ class ArticleSitemap(SiteUrlSitemap):
 
     def items(self):
         return Article.objects.live().only("slug", "updated_at", "publish_at").order_by("-publish_at", "-pk")
+
+    @property
+    def paginator(self):
+        """Pages of `items()`, counted from the stored count of the list of every story (the same stories),
+        so the index and each page never count the archive."""
+        pages = Paginator(self._items(), self.limit)
+        pages.count = selectors.listing_count("all", None)
+        return pages
 
     def lastmod(self, article):
         return max(article.updated_at, article.publish_at)
@@ -117,9 +126,10 @@ NEWS_SITEMAPS = {"news": NewsSitemap}
 def sitemap_index(request):
     """The sitemap index, listing each section sitemap (and its later pages) on SITE_URL.
 
-    It is rendered once per content generation: its entries need page counts
-    and latest changes over the whole archive, and it lists one more page per
-    5,000 articles, so only its size, not its cost, grows with the archive.
+    It is rendered once per content generation: its entries need the latest
+    changes over the whole archive (page counts come from stored counts), and
+    it lists one more page per 5,000 articles, so only its size, not its cost,
+    grows with the archive.
     """
     xml = readmodel.sitemap_index(lambda: render_to_string("sitemap_index.xml", {"sitemaps": _index_entries()}))
     return HttpResponse(xml, content_type="application/xml")

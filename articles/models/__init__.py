@@ -16,7 +16,7 @@ from .editorial import (
 from .footers import HEADLINE_MAX_LENGTH, PromoFooter, PromoFooterQuerySet
 from .imports import OLD_PATH_MAX_LENGTH, ImportedPost, OldAddress
 from .library import LibraryImage, LibraryImageQuerySet
-from .listings import ListingEntry
+from .listings import ListingCount, ListingEntry
 from .live import LIVE, LiveRule
 from .notifications import Notification, NotificationQuerySet
 from .paper import ArticleReads, BreakingNews, StaticPage
@@ -57,6 +57,7 @@ __all__ = [
     "ImportedPost",
     "LibraryImage",
     "LibraryImageQuerySet",
+    "ListingCount",
     "ListingEntry",
     "LiveRule",
     "NormalizingTagManager",

@@ -2,7 +2,7 @@
 
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Min, Q
+from django.db.models import Q
 from django.utils import timezone
 
 from .. import validators
@@ -22,12 +22,12 @@ class PromoFooterQuerySet(models.QuerySet):
         """The site default footer, if one is active at `at` (default: now)."""
         return self.active(at).filter(is_default=True).select_related("teaser_article").first()
 
-    def next_window_change(self, at):
-        """The first moment after `at` when a footer's active window opens or closes, or None."""
-        moments = self.aggregate(
-            starts=Min("starts_at", filter=Q(starts_at__gt=at)), ends=Min("ends_at", filter=Q(ends_at__gt=at))
-        )
-        return min((moment for moment in moments.values() if moment is not None), default=None)
+    def next_window_changes(self, at):
+        """The first moment after `at` when a footer's active window opens, and when one closes: each a query of
+        at most one row, for a schedule to read with others."""
+        return [
+            self.filter(**{f"{name}__gt": at}).order_by(name).values(name)[:1] for name in ("starts_at", "ends_at")
+        ]
 
 
 class PromoFooter(models.Model):

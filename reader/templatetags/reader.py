@@ -6,9 +6,10 @@ from django import template
 from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
 from django.utils.safestring import mark_safe
-from django.utils.timezone import localtime
 
 from .. import readmodel, selectors
+from ..fragment_templates import machine_time
+from ..fragments import hero_image, render_card
 from ..links import absolute, site_links
 
 register = template.Library()
@@ -48,55 +49,18 @@ def article_cards(ids, variant):
 
 @register.inclusion_tag("reader/includes/related.html")
 def related_articles(article):
-    """Live stories sharing a region or topic with article (chosen with the article's page, or now for a preview)."""
+    """Cards of live stories sharing a region or topic with article (chosen with the article's page, or now for a
+    preview)."""
     if hasattr(article, "related_articles"):
-        return {"related": article.related_articles}
-    region_ids = tuple(tag.pk for tag in article.regions.all())
-    topic_ids = tuple(tag.pk for tag in article.topics.all())
-    ids = readmodel.related_ids(article.pk, region_ids, topic_ids, selectors.RELATED_LIMIT)
-    return {"related": selectors.by_ids(ids)}
+        related = article.related_articles
+    else:
+        region_ids = tuple(tag.pk for tag in article.regions.all())
+        topic_ids = tuple(tag.pk for tag in article.topics.all())
+        related = selectors.by_ids(readmodel.related_ids(article.pk, region_ids, topic_ids, selectors.RELATED_LIMIT))
+    return {"related": [render_card(story, "grid") for story in related]}
 
 
-def hero_image(article, crop=None):
-    """A dict describing the article's hero image for templates, or None.
-
-    Uses the renditions made when the image was saved (crop "card" or "square": that
-    shape, cut around the image's focal point, when it has one); an image without
-    them falls back to the original file.
-    """
-    renditions = article.hero_renditions or {}
-    if crop and renditions.get(crop):
-        renditions = renditions[crop]
-    jpeg = renditions.get("jpeg") or []
-    webp = renditions.get("webp") or []
-    if jpeg:
-        fallback = next((item for item in jpeg if item["width"] >= 800), jpeg[-1])
-        return {
-            "src": fallback["url"],
-            "jpeg_srcset": ", ".join(f"{item['url']} {item['width']}w" for item in jpeg),
-            "webp_srcset": ", ".join(f"{item['url']} {item['width']}w" for item in webp),
-            "width": renditions.get("width"),
-            "height": renditions.get("height"),
-            "largest": jpeg[-1]["url"],
-        }
-    if article.hero_image:
-        return {
-            "src": article.hero_image.url,
-            "jpeg_srcset": "",
-            "webp_srcset": "",
-            "width": None,
-            "height": None,
-            "largest": article.hero_image.url,
-        }
-    return None
-
-
-@register.filter
-def machine_time(moment):
-    """A `<time datetime>` value: the moment in the site's time zone, to the second (validators refuse microseconds)."""
-    if not moment:
-        return ""
-    return localtime(moment).replace(microsecond=0).isoformat()
+register.filter("machine_time", machine_time)
 
 
 @register.filter

@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from articles import listings
 from articles.backup import backup_site, restore_site
-from articles.models import LIVE, Article, Byline, ListingEntry, RegionTag, TaggedRegion, TopicTag
+from articles.models import LIVE, Article, Byline, ListingCount, ListingEntry, RegionTag, TaggedRegion, TopicTag
 from articles.services import article_publish, article_set_bylines, article_unpublish
 from tests.helpers.factories import make_article, make_author, make_user
 
@@ -170,4 +170,6 @@ def test_a_restored_site_has_its_lists_rebuilt(tmp_path, media_root):
     assert ListingEntry.objects.count() == 0
     restore_site(path=path)
     assert entries() == before == expected_entries()
+    counts = ListingCount.objects.values_list(*listings.COUNT_COLUMNS)
+    assert {(kind, key): number for kind, key, number in counts} == {key: len(rows) for key, rows in before.items()}
     assert labels(Article.objects.get(pk=article.pk))["regions"] == [["Pimlico", "pimlico"]]

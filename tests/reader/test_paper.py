@@ -11,7 +11,13 @@ from django.utils import timezone
 
 from articles import paper, services
 from articles.models import Article, ArticleReads, BreakingNews, StaticPage
-from tests.helpers.factories import make_article, make_user
+from pagecache.schedule import next_scheduled_change, request_state
+from pagecache.tags import invalidate
+from reader import paper as reader_paper
+from reader import readmodel
+from reader.shown import BREAKING, NAV, SITE_PAGES, article_tag
+from tests.helpers.caches import clear_caches
+from tests.helpers.factories import make_article, make_footer, make_user
 
 pytestmark = pytest.mark.django_db
 
@@ -228,6 +234,80 @@ def test_most_read_shows_the_last_days_whole_hours_and_turns_over_on_the_hour(
         assert "Pimlico story 2" not in client.get("/").content.decode()
 
 
+def test_most_read_is_one_query_and_leaves_out_stories_no_longer_live(stories, django_assert_num_queries):
+    """The most read stories are ranked, then kept while live, in the same query."""
+    now = timezone.now()
+    hour = paper.read_hour(now)
+    more = [make_article(f"Read story {n}", status=Article.Status.PUBLISHED) for n in range(4)]
+    pulled = make_article("Pulled story", status=Article.Status.PUBLISHED)
+    Article.objects.filter(pk=pulled.pk).update(status=Article.Status.TAKEN_DOWN)
+    ranked = [pulled, *more, *stories]  # most read first
+    ArticleReads.objects.bulk_create(
+        ArticleReads(article=story, hour=hour - timedelta(hours=1), reads=100 - n) for n, story in enumerate(ranked)
+    )
+    with django_assert_num_queries(1):
+        listed = reader_paper.most_read(now)
+    assert listed == [(story.pk, story.headline, story.get_absolute_url()) for story in ranked[1:6]]
+
+
+def test_the_frame_is_read_in_one_query_and_remembered_as_one_value(
+    stories, editor, settings, django_assert_num_queries, django_capture_on_commit_callbacks
+):
+    """The banner, the masthead's sections and the links to the outlet's pages: one query, one remembered value,
+    read again when any of them may have changed (or the banner's story did)."""
+    settings.NAV_SECTIONS = [("topic", "culture"), ("region", "pimlico"), ("region", "nowhere")]
+    BreakingNews.objects.create(article=stories[1], ends_at=timezone.now() + timedelta(hours=1))
+    StaticPage.objects.create(kind="privacy", title="Privacy notice", is_published=True)
+    StaticPage.objects.create(kind="about", title="About us", is_published=True)
+    StaticPage.objects.create(kind="contact", title="Contact", is_published=False)
+    clear_caches()
+    request_state()  # the schedule, read once per request
+    with django_assert_num_queries(1):
+        frame = readmodel.furniture()
+    assert frame == {
+        "banner": {"pk": stories[1].pk, "text": "Pimlico story 1", "url": stories[1].get_absolute_url()},
+        "nav": [("Culture", "/topic/culture/"), ("Pimlico", "/region/pimlico/")],
+        "pages": [("about", "About us", "/about/"), ("privacy", "Privacy notice", "/privacy/")],
+    }
+    with django_assert_num_queries(0):
+        assert readmodel.breaking_banner() == frame["banner"]
+        assert readmodel.nav_sections() == frame["nav"]
+        assert readmodel.site_pages() == frame["pages"]
+    for tag in (BREAKING, NAV, SITE_PAGES, article_tag(stories[1].pk)):
+        with django_capture_on_commit_callbacks(execute=True):
+            invalidate([tag])
+        with django_assert_num_queries(1):
+            assert readmodel.furniture() == frame
+    with django_capture_on_commit_callbacks(execute=True):
+        invalidate([article_tag(stories[0].pk)])
+    with django_assert_num_queries(0):
+        readmodel.furniture()
+
+
+@pytest.mark.parametrize(
+    "earliest", ["a story goes live", "a footer opens", "a footer closes", "a banner opens", "a banner closes",
+                 "the hour turns"]
+)
+def test_every_schedule_is_probed_in_one_query(earliest, stories, django_assert_num_queries):
+    """The next scheduled change is the earliest moment any registered schedule names, read in one statement."""
+    now = timezone.now().replace(minute=30, second=0, microsecond=0)
+    soon, later = now + timedelta(minutes=10), now + timedelta(hours=3)
+    with time_machine.travel(now, tick=False):
+        make_article("Scheduled", status=Article.Status.PUBLISHED,
+                     publish_at=soon if earliest == "a story goes live" else later)
+        make_footer(starts_at=soon if earliest == "a footer opens" else later, ends_at=later + timedelta(hours=1))
+        make_footer(ends_at=soon if earliest == "a footer closes" else later + timedelta(minutes=1))
+        BreakingNews.objects.create(article=stories[0], starts_at=soon if earliest == "a banner opens" else later,
+                                    ends_at=later + timedelta(hours=1))
+        BreakingNews.objects.create(article=stories[1], starts_at=now - timedelta(minutes=5),
+                                    ends_at=soon if earliest == "a banner closes" else later + timedelta(minutes=2))
+        if earliest == "the hour turns":
+            ArticleReads.objects.create(article=stories[2], hour=now.replace(minute=0), reads=1)
+        expected = now.replace(minute=0) + timedelta(hours=1) if earliest == "the hour turns" else soon
+        with django_assert_num_queries(1):
+            assert next_scheduled_change(now) == expected
+
+
 def test_an_hour_that_changes_nothing_keeps_pages_cached(client, page_cache, stories):
     now = timezone.now().replace(minute=59, second=0, microsecond=0)
     with time_machine.travel(now, tick=False):
@@ -272,12 +352,13 @@ def test_favicon_manifest_and_print_stylesheet(client):
 
 # Query budgets of the new pages, cold and warm, at two archive sizes (see tests/reader/test_query_budget.py) ---
 
-# The frame alone (schedule, navigation, banner, site-page links, ...) is 6 queries cold; the sign-up
-# page adds the public regions and topics and the privacy page's link; a site page, the page itself.
+# The frame alone is 2 queries cold: the schedule's probes, and the banner, navigation and site-page links
+# together. The sign-up page adds the public regions and topics and the privacy page's link; a site page, the
+# page itself.
 PAPER_PAGES = {
-    "newsletter sign-up": ("/newsletter/", 9, 0),
-    "newsletter, check your inbox": ("/newsletter/check-your-inbox/", 6, 0),
-    "site page": ("/about/", 7, 0),
+    "newsletter sign-up": ("/newsletter/", 5, 0),
+    "newsletter, check your inbox": ("/newsletter/check-your-inbox/", 2, 0),
+    "site page": ("/about/", 3, 0),
     "favicon": ("/favicon.ico", 0, 0),
     "manifest": ("/manifest.webmanifest", 0, 0),
 }
@@ -317,7 +398,7 @@ def test_home_and_article_with_most_read_and_a_banner_stay_within_their_budgets(
 ):
     """With reads counted and a banner up, home and article pages keep the budgets of test_query_budget.py."""
     story = Article.objects.live().order_by("-publish_at").first()
-    for path, budget in (("/", 12), (story.get_absolute_url(), 13)):
+    for path, budget in (("/", 7), (story.get_absolute_url(), 7)):
         with django_assert_max_num_queries(budget):
             html = client.get(path).content.decode()
         assert 'id="most-read-heading"' in html and 'class="breaking"' in html

@@ -14,13 +14,30 @@ Both budgets are the same at both sizes, so no page grows with the archive or
 with the number of items it shows.
 """
 
+from datetime import timedelta
+
 import pytest
 from django.conf import settings
+from django.core.cache import caches
 from django.db import connection
 from django.db.models import Count
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from articles.models import Article, Author, Byline, Correction, RegionTag, TaggedRegion, TaggedTopic, TopicTag
+from articles.models import (
+    Article,
+    ArticleReads,
+    Author,
+    BreakingNews,
+    Byline,
+    Correction,
+    RegionTag,
+    StaticPage,
+    TaggedRegion,
+    TaggedTopic,
+    TopicTag,
+)
+from articles.paper import read_hour
 from devtools.archive import generate_archive
 from tests.helpers.caches import clear_caches
 from tests.helpers.factories import make_footer, make_user
@@ -46,44 +63,45 @@ ADMIN_LISTS = {
     "search": {"q": "council"},
 }
 
-# page name: (path template, cold budget, warm budget). Cold includes the site-wide furniture (reader/paper.py):
-# every framed page reads the breaking-news banner and the links to the outlet's pages (2), every page that
-# remembers anything computes the furniture's schedule once (1), and home and article pages read most read (up
-# to 2). None of these is touched by a publish, so the first reader after one pays at most 8 queries.
+# page name: (path template, cold budget, warm budget). Cold includes the next scheduled change, every
+# registered schedule's probes in one query (pagecache/schedule.py), on every page that remembers anything; the
+# site-wide furniture (reader/paper.py) on every framed page: the breaking-news banner, the masthead's sections
+# and the links to the outlet's pages in one query; and most read on home and article pages (one query). The
+# article page reads its corrections only when it has some (the one measured here has one).
 PAGES = {
-    "home": ("/", 12, 0),
-    "article": ("{article}", 13, 0),
+    "home": ("/", 7, 0),
+    "article": ("{article}", 8, 0),
     # A region page also reads where the region lies and the public places within it (one query).
-    "region": ("{region}", 11, 0),
-    "region last page": ("{region}?page=last", 11, 0),
-    "region holding others": ("/region/europe/", 11, 0),
-    "region holding others, last page": ("/region/europe/?page=last", 11, 0),
-    "topic": ("{topic}", 10, 0),
-    "regions index": ("/regions/", 8, 0),
-    "topics index": ("/topics/", 8, 0),
-    "archive": ("/news/", 9, 0),
-    "archive last page": ("/news/?page=last", 9, 0),
+    "region": ("{region}", 7, 0),
+    "region last page": ("{region}?page=last", 7, 0),
+    "region holding others": ("/region/europe/", 7, 0),
+    "region holding others, last page": ("/region/europe/?page=last", 7, 0),
+    "topic": ("{topic}", 6, 0),
+    "regions index": ("/regions/", 4, 0),
+    "topics index": ("/topics/", 4, 0),
+    "archive": ("/news/", 5, 0),
+    "archive last page": ("/news/?page=last", 5, 0),
     # A period's count, its page of ids, the nearest periods before and after (2) and its months or days (1).
-    "archive year": ("{year}", 12, 0),
-    "archive month": ("{month}", 12, 0),
-    "archive day": ("{day}", 11, 0),
-    "author": ("{author}", 10, 0),
-    "author last page": ("{author}?page=last", 10, 0),
+    "archive year": ("{year}", 8, 0),
+    "archive month": ("{month}", 8, 0),
+    "archive day": ("{day}", 7, 0),
+    "author": ("{author}", 6, 0),
+    "author last page": ("{author}?page=last", 6, 0),
     # Search also reads the public sections for its filter (1) and the marked passages of the page's stories (1).
-    "search": ("/search/?q=council", 10, 0),
-    "search, no match": ("/search/?q=zebracrossingfund", 8, 0),
-    "search, filtered by date": ("/search/?q=council&sort=date&section={region_section}&from=2016-01-01", 11, 0),
-    "feed": ("/feed/", 4, 0),
-    "feed, atom": ("/feed/atom/", 4, 0),
-    "region feed": ("{region}feed/", 5, 0),
-    "region feed, atom": ("{region}feed/atom/", 5, 0),
-    "topic feed": ("{topic}feed/", 5, 0),
-    "topic feed, atom": ("{topic}feed/atom/", 5, 0),
-    "author feed": ("{author}feed/", 5, 0),
-    "author feed, atom": ("{author}feed/atom/", 5, 0),
-    "sitemap index": ("/sitemap.xml", 9, 0),
+    "search": ("/search/?q=council", 6, 0),
+    "search, no match": ("/search/?q=zebracrossingfund", 4, 0),
+    "search, filtered by date": ("/search/?q=council&sort=date&section={region_section}&from=2016-01-01", 7, 0),
+    "feed": ("/feed/", 2, 0),
+    "feed, atom": ("/feed/atom/", 2, 0),
+    "region feed": ("{region}feed/", 3, 0),
+    "region feed, atom": ("{region}feed/atom/", 3, 0),
+    "topic feed": ("{topic}feed/", 3, 0),
+    "topic feed, atom": ("{topic}feed/atom/", 3, 0),
+    "author feed": ("{author}feed/", 3, 0),
+    "author feed, atom": ("{author}feed/atom/", 3, 0),
+    "sitemap index": ("/sitemap.xml", 7, 0),
     "sitemap of articles": ("/sitemap-articles.xml", 2, 2),
-    "sitemap of sections": ("/sitemap-sections.xml", 5, 0),
+    "sitemap of sections": ("/sitemap-sections.xml", 3, 0),
     "sitemap of authors": ("/sitemap-authors.xml", 2, 2),
     "sitemap of pages": ("/sitemap-pages.xml", 0, 0),
     "news sitemap": ("/sitemap-news.xml", 1, 1),
@@ -192,6 +210,24 @@ def test_admin_article_list_reads_its_first_page_from_the_order_index(client, ar
     assert "TEMP B-TREE" not in plan, plan
 
 
+def test_an_article_page_reads_its_corrections_only_when_it_has_some(client):
+    """Most stories have none: whether one has is asked with its row, and its empty list is not read."""
+    from tests.helpers.factories import make_article
+
+    plain, corrected = (make_article(status=Article.Status.PUBLISHED) for _ in range(2))
+    Correction.objects.create(article=corrected, text="An earlier version gave the wrong date.")
+    for story, reads_corrections in ((plain, 0), (corrected, 1)):
+        clear_caches()
+        with CaptureQueriesContext(connection) as captured:
+            response = client.get(story.get_absolute_url())
+        assert response.status_code == 200
+        html = response.content.decode()
+        read = [query for query in captured if query["sql"].startswith('SELECT "articles_correction"')]
+        assert len(read) == reads_corrections
+        assert ("An earlier version gave the wrong date." in html) == bool(reads_corrections)
+        assert ("Corrections and updates" in html) == bool(reads_corrections)
+
+
 def test_memoised_counts_and_home_follow_a_publish(client, archive, settings, django_capture_on_commit_callbacks):
     """Per-generation values are dropped on commit, so a page never shows a stale count or story."""
     from articles import services
@@ -226,7 +262,45 @@ def test_the_breaking_banner_starts_from_the_open_windows_not_the_live_archive(a
     assert "SCAN articles_article" not in plan, plan
 
 
-@pytest.mark.parametrize("page", [name for name, (_path, cold, _warm) in PAGES.items() if cold > 8])
+# The issue's measure of a cold page (as bench/run.py counts it): every cache cleared, remembered reads on, one
+# request. With most read counted, a breaking-news banner open and the outlet's pages published, no public page
+# pays more.
+COLD_LIMIT = 8
+
+
+@pytest.fixture
+def furnished(archive):
+    """The archive with reads counted in the last hours, a banner open and a site page published."""
+    live = list(Article.objects.live().order_by("-publish_at")[:8])
+    hour = read_hour(timezone.now())
+    ArticleReads.objects.bulk_create(
+        ArticleReads(article=story, hour=hour - timedelta(hours=n % 3 + 1), reads=10 + n)
+        for n, story in enumerate(live)
+    )
+    BreakingNews.objects.create(
+        article=live[0], headline="Breaking over the archive", ends_at=timezone.now() + timedelta(hours=1)
+    )
+    StaticPage.objects.create(kind="about", title="About us", body="<p>Who we are.</p>", is_published=True)
+    return archive
+
+
+@pytest.mark.parametrize("page", list(PAGES))
+def test_every_public_page_pays_at_most_eight_queries_cold(client, furnished, page, django_assert_max_num_queries):
+    path = PAGES[page][0].format(**furnished)
+    assert settings.GENERATION_MEMO and not settings.PAGE_CACHE
+    for cache in caches.all():
+        cache.clear()
+    with django_assert_max_num_queries(COLD_LIMIT):
+        response = client.get(path)
+    assert response.status_code == 200, path
+    html = response.content.decode()
+    if page in {"home", "article"}:
+        assert 'id="most-read-heading"' in html, path
+    if page in {"home", "article", "region", "archive day", "search"}:
+        assert "Breaking over the archive" in html and 'href="/about/"' in html, path
+
+
+@pytest.mark.parametrize("page", ["home", "article", "region", "topic", "archive", "archive day", "author", "search"])
 def test_the_first_reader_after_a_publish_pays_at_most_eight_queries(
     client, archive, page, django_assert_max_num_queries, django_capture_on_commit_callbacks
 ):
@@ -241,7 +315,7 @@ def test_the_first_reader_after_a_publish_pays_at_most_eight_queries(
     story.regions.add(RegionTag.objects.get(slug=archive["region"].rstrip("/").rsplit("/", 1)[-1]))
     with django_capture_on_commit_callbacks(execute=True):
         services.article_publish(article=story, user=make_user("Editor"))
-    with django_assert_max_num_queries(8) as captured:
+    with django_assert_max_num_queries(COLD_LIMIT) as captured:
         response = client.get(path)
     assert response.status_code == 200, path
     if page in {"home", "region", "archive"}:  # pages the publish changed were really read again
