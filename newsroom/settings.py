@@ -19,34 +19,10 @@ from js_asset import static_lazy
 from articles.embeds import FRAME_ORIGINS as EMBED_FRAME_ORIGINS
 from ops.logs import logging_config
 
+from .environment import PRODUCTION, env_bool, env_list, required_in_production
+
 BASE_DIR = Path(__file__).resolve().parent.parent
-
-
-def env_bool(name, default=False):
-    value = os.environ.get(name)
-    if value is None:
-        return default
-    return value.strip().lower() in {"1", "true", "yes", "on"}
-
-
-def env_list(name, default=""):
-    return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
-
-
-# NEWSROOM_ENV=production switches every default to its production value and
-# makes the values production cannot guess (SECRET_KEY, ALLOWED_HOSTS) mandatory.
-PRODUCTION = os.environ.get("NEWSROOM_ENV", "development").strip().lower() == "production"
 DEBUG = env_bool("DEBUG", default=not PRODUCTION)
-
-
-def required_in_production(name, development_default):
-    value = os.environ.get(name, "")
-    if value:
-        return value
-    if PRODUCTION:
-        raise ImproperlyConfigured(f"{name} must be set when NEWSROOM_ENV=production.")
-    return development_default
-
 
 SECRET_KEY = required_in_production("SECRET_KEY", "django-insecure-development-only-key")
 ALLOWED_HOSTS = env_list(
@@ -130,12 +106,11 @@ TEMPLATES = [
             ],
         },
     },
-    # The fragments every reader page repeats (story cards) are Jinja2 templates in the apps' jinja2/ folders: a page
-    # renders dozens of them, and Jinja2 renders each several times faster than the Django template language.
+    # Story cards, which a page renders dozens of, are Jinja2 templates in the apps' jinja2/ folders: several times
+    # faster than the Django template language for them (docs/architecture.md).
     {
         "BACKEND": "django.template.backends.jinja2.Jinja2",
         "NAME": "fragments",
-        "DIRS": [],
         "APP_DIRS": True,
         "OPTIONS": {"environment": "reader.fragment_templates.environment"},
     },

@@ -16,7 +16,9 @@ as one value (`furniture`), shown with the tags of all three. How each fits the 
 
 from datetime import timedelta
 
+from django.conf import settings
 from django.db.models import DateTimeField, Exists, F, OuterRef, Sum, Value
+from django.urls import reverse
 
 from articles.models import Article, ArticleReads, BreakingNews, ListingEntry, StaticPage
 from articles.paper import read_hour
@@ -49,7 +51,7 @@ def furniture(at):
     same five columns).
 
     - banner: {"pk", "text", "url"} of the newest open breaking-news window whose story is live, or None;
-    - nav: [(name, url)] of the masthead's public sections (`selectors.nav_sections`);
+    - nav: [(name, url)] of the masthead's public sections, in the order of settings.NAV_SECTIONS;
     - pages: [(kind, title, url)] of the outlet's pages readers may see, in a fixed order.
     """
     columns = ("part", "ref", "key", "label", "fallback")
@@ -79,7 +81,11 @@ def furniture(at):
     order = list(StaticPage.Kind.values)
     return {
         "banner": banner,
-        "nav": selectors.nav_sections(nav),
+        "nav": [
+            (nav[vocabulary, slug], reverse(f"reader:{vocabulary}", kwargs={"slug": slug}))
+            for vocabulary, slug in map(tuple, settings.NAV_SECTIONS)
+            if (vocabulary, slug) in nav
+        ],
         "pages": sorted(pages, key=lambda page: order.index(page[0])),
     }
 

@@ -260,18 +260,6 @@ def furniture() -> dict:
     )
 
 
-def breaking_banner() -> dict | None:
-    return furniture()["banner"]
-
-
-def nav_sections() -> list:
-    return furniture()["nav"]
-
-
-def site_pages() -> list:
-    return furniture()["pages"]
-
-
 def site_page(kind: str):
     return remember("site-page", (kind,), lambda: paper.site_page(kind), tags=lambda _page: {SITE_PAGES})
 

@@ -13,7 +13,6 @@ from datetime import date, datetime, time, timedelta
 from django.conf import settings
 from django.db import connection
 from django.db.models import Exists, F, OuterRef, Prefetch, Value, prefetch_related_objects
-from django.urls import reverse
 from django.utils import timezone
 
 from articles import search
@@ -445,12 +444,3 @@ def nav_tags():
         for vocabulary, slugs in by_vocabulary.items()
     ]
 
-
-def nav_sections(names):
-    """[(name, url)] for the masthead navigation, in the order of settings.NAV_SECTIONS: the sections found
-    public ({(vocabulary, slug): name}, from `nav_tags`)."""
-    return [
-        (names[vocabulary, slug], reverse(f"reader:{vocabulary}", kwargs={"slug": slug}))
-        for vocabulary, slug in map(tuple, settings.NAV_SECTIONS)
-        if (vocabulary, slug) in names
-    ]

@@ -8,6 +8,7 @@ from urllib.parse import quote, urlencode
 from django import template
 
 from .. import readmodel
+from ..context_processors import furniture
 from ..links import absolute
 
 register = template.Library()
@@ -15,12 +16,12 @@ register = template.Library()
 
 @register.inclusion_tag("reader/includes/breaking.html", takes_context=True)
 def breaking_banner(context):
-    return {"banner": None if context.get("is_error_page") else readmodel.breaking_banner()}
+    return {"banner": None if context.get("is_error_page") else furniture(context)["banner"]}
 
 
 @register.inclusion_tag("reader/includes/site_pages.html", takes_context=True)
 def site_page_links(context):
-    return {"pages": [] if context.get("is_error_page") else readmodel.site_pages()}
+    return {"pages": [] if context.get("is_error_page") else furniture(context)["pages"]}
 
 
 @register.inclusion_tag("reader/includes/most_read.html")

@@ -8,6 +8,7 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.utils.safestring import mark_safe
 
 from .. import readmodel, selectors
+from ..context_processors import furniture
 from ..fragment_templates import machine_time
 from ..fragments import hero_image, render_card
 from ..links import absolute, site_links
@@ -38,7 +39,7 @@ def page_url(context, number):
 
 @register.inclusion_tag("reader/includes/nav.html", takes_context=True)
 def section_nav(context):
-    return {"sections": readmodel.nav_sections(), "request": context.get("request"), "SITE_LINKS": site_links()}
+    return {"sections": furniture(context)["nav"], "request": context.get("request"), "SITE_LINKS": site_links()}
 
 
 @register.simple_tag

@@ -7,6 +7,8 @@ from datetime import timedelta
 import pytest
 import time_machine
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from articles import paper, services
@@ -270,9 +272,7 @@ def test_the_frame_is_read_in_one_query_and_remembered_as_one_value(
         "pages": [("about", "About us", "/about/"), ("privacy", "Privacy notice", "/privacy/")],
     }
     with django_assert_num_queries(0):
-        assert readmodel.breaking_banner() == frame["banner"]
-        assert readmodel.nav_sections() == frame["nav"]
-        assert readmodel.site_pages() == frame["pages"]
+        assert readmodel.furniture() == frame
     for tag in (BREAKING, NAV, SITE_PAGES, article_tag(stories[1].pk)):
         with django_capture_on_commit_callbacks(execute=True):
             invalidate([tag])
@@ -282,6 +282,17 @@ def test_the_frame_is_read_in_one_query_and_remembered_as_one_value(
         invalidate([article_tag(stories[0].pk)])
     with django_assert_num_queries(0):
         readmodel.furniture()
+
+
+def test_with_nothing_remembered_a_page_reads_its_frame_once(client, stories, memo_off):
+    """The banner, the sections and the outlet's pages are shown by three tags in two templates: one read."""
+    StaticPage.objects.create(kind="about", title="About us", is_published=True)
+    BreakingNews.objects.create(article=stories[1], ends_at=timezone.now() + timedelta(hours=1))
+    for path in ["/", stories[0].get_absolute_url(), "/region/pimlico/"]:
+        with CaptureQueriesContext(connection) as queries:
+            html = client.get(path).content.decode()
+        assert 'href="/about/"' in html and "Pimlico story 1" in html, path
+        assert len([query for query in queries.captured_queries if "articles_staticpage" in query["sql"]]) == 1, path
 
 
 @pytest.mark.parametrize(
