@@ -26,6 +26,7 @@ from pagecache.schedule import SCHEDULE_TAG
 from pagecache.tags import invalidate
 
 from . import selectors
+from .prepared import PreparedRead
 from .shown import BREAKING, MOST_READ, SITE_PAGES
 
 MOST_READ_HOURS = 24
@@ -48,12 +49,35 @@ def banner_windows(at):
 
 def furniture(at):
     """{"banner", "nav", "pages"}: what the frame of every page shows, in one query (a UNION ALL of rows of the
-    same five columns).
+    same five columns), composed once per process (`reader.prepared`).
 
     - banner: {"pk", "text", "url"} of the newest open breaking-news window whose story is live, or None;
     - nav: [(name, url)] of the masthead's public sections, in the order of settings.NAV_SECTIONS;
     - pages: [(kind, title, url)] of the outlet's pages readers may see, in a fixed order.
     """
+    sections = tuple(map(tuple, settings.NAV_SECTIONS))
+    banner, nav, pages = None, {}, []
+    for part, ref, key, label, fallback in _furniture_rows((at,), key=(sections,)):
+        if part == "breaking":
+            banner = {"pk": ref, "text": label or fallback, "url": Article(pk=ref, slug=key).get_absolute_url()}
+        elif part == "page":
+            pages.append((key, label, StaticPage(kind=key).get_absolute_url()))
+        else:
+            nav[part, key] = label
+    order = list(StaticPage.Kind.values)
+    return {
+        "banner": banner,
+        "nav": [
+            (nav[vocabulary, slug], reverse(f"reader:{vocabulary}", kwargs={"slug": slug}))
+            for vocabulary, slug in sections
+            if (vocabulary, slug) in nav
+        ],
+        "pages": sorted(pages, key=lambda page: order.index(page[0])),
+    }
+
+
+@PreparedRead
+def _furniture_rows(at, sections):
     columns = ("part", "ref", "key", "label", "fallback")
 
     def rows(queryset, part, ref, key, label, fallback=None):
@@ -68,26 +92,9 @@ def furniture(at):
     parts = [
         rows(newest_window, "breaking", F("article_id"), F("article__slug"), F("headline"), F("article__headline")),
         rows(StaticPage.objects.filter(is_published=True), "page", F("pk"), F("kind"), F("title")),
-        *(rows(tags, vocabulary, F("pk"), F("slug"), F("name")) for vocabulary, tags in selectors.nav_tags()),
+        *(rows(tags, vocabulary, F("pk"), F("slug"), F("name")) for vocabulary, tags in selectors.nav_tags(sections, at)),
     ]
-    banner, nav, pages = None, {}, []
-    for part, ref, key, label, fallback in parts[0].union(*parts[1:], all=True):
-        if part == "breaking":
-            banner = {"pk": ref, "text": label or fallback, "url": Article(pk=ref, slug=key).get_absolute_url()}
-        elif part == "page":
-            pages.append((key, label, StaticPage(kind=key).get_absolute_url()))
-        else:
-            nav[part, key] = label
-    order = list(StaticPage.Kind.values)
-    return {
-        "banner": banner,
-        "nav": [
-            (nav[vocabulary, slug], reverse(f"reader:{vocabulary}", kwargs={"slug": slug}))
-            for vocabulary, slug in map(tuple, settings.NAV_SECTIONS)
-            if (vocabulary, slug) in nav
-        ],
-        "pages": sorted(pages, key=lambda page: order.index(page[0])),
-    }
+    return parts[0].union(*parts[1:], all=True)
 
 
 def site_page(kind):
@@ -97,21 +104,29 @@ def site_page(kind):
 def most_read(at, limit=MOST_READ_LIMIT):
     """[(pk, headline, url)] of the live stories read most in the whole hours of the last day, most first.
 
-    One query: the stories read most (a few more than shown), then those of them that are live, with their totals.
+    One query, composed once per process (`reader.prepared`): the stories read most (a few more than shown),
+    then those of them that are live, with their totals.
     """
     end = read_hour(at)
-    reads = ArticleReads.objects.filter(hour__gte=end - timedelta(hours=MOST_READ_HOURS), hour__lt=end)
+    rows = _most_read_rows((end - timedelta(hours=MOST_READ_HOURS), end, at), key=(limit,))
+    return [(pk, headline, Article(pk=pk, slug=slug).get_absolute_url()) for pk, headline, slug in rows]
+
+
+@PreparedRead
+def _most_read_rows(start, end, at, limit):
+    reads = ArticleReads.objects.filter(hour__gte=start, hour__lt=end)
     top = reads.values("article_id").annotate(total=Sum("reads")).order_by("-total", "-article_id").values("article_id")
-    rows = (
+    return (
         reads.filter(
-            Exists(Article.objects.live(at).filter(pk=OuterRef("article_id"))), article_id__in=top[: limit * 4]
+            # Live: on the list of every story by `at` (the listing index's twin of `Article.objects.live()`).
+            Exists(ListingEntry.objects.live(at).of("all").filter(article_id=OuterRef("article_id"))),
+            article_id__in=top[: limit * 4],
         )
         .values("article_id", "article__headline", "article__slug")
         .annotate(total=Sum("reads"))
         .order_by("-total", "-article_id")
         .values_list("article_id", "article__headline", "article__slug")[:limit]
     )
-    return [(pk, headline, Article(pk=pk, slug=slug).get_absolute_url()) for pk, headline, slug in rows]
 
 
 # Schedule ---------------------------------------------------------------------------------------------------------

@@ -245,9 +245,9 @@ def listing_count(kind, pk, *, at=None):
     return next(iter(live[:1]), 0)  # no row: the list has no entries
 
 
-def _carries_live_articles(kind):
-    """Whether the tag or author (the outer row) is on a live article: one probe of the listing index."""
-    return Exists(ListingEntry.objects.live().filter(kind=kind, key=OuterRef("pk")))
+def _carries_live_articles(kind, at=None):
+    """Whether the tag or author (the outer row) is on a story live at `at` (now): one probe of the listing index."""
+    return Exists(ListingEntry.objects.live(at).filter(kind=kind, key=OuterRef("pk")))
 
 
 def public_tag(vocabulary, slug):
@@ -433,14 +433,17 @@ def home_plan():
     }
 
 
-def nav_tags():
-    """[(vocabulary, tags)]: the public tags among settings.NAV_SECTIONS, as a queryset for each vocabulary
-    (read with the rest of the furniture, `reader.paper.furniture`)."""
+def nav_tags(sections, at=None):
+    """[(vocabulary, tags)]: the tags among sections ((vocabulary, slug) pairs, e.g. settings.NAV_SECTIONS) that
+    carry a story live at `at`, as a queryset for each vocabulary (read with the rest of the furniture,
+    `reader.paper.furniture`)."""
     by_vocabulary = {}
-    for vocabulary, slug in settings.NAV_SECTIONS:
+    for vocabulary, slug in sections:
         by_vocabulary.setdefault(vocabulary, []).append(slug)
     return [
-        (vocabulary, VOCABULARIES[vocabulary][0].objects.filter(_carries_live_articles(vocabulary), slug__in=slugs))
+        (
+            vocabulary,
+            VOCABULARIES[vocabulary][0].objects.filter(_carries_live_articles(vocabulary, at), slug__in=slugs),
+        )
         for vocabulary, slugs in by_vocabulary.items()
     ]
-

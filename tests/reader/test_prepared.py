@@ -1,0 +1,86 @@
+"""Reads composed once per process (`reader.prepared`) read what their querysets read, at every moment."""
+
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from articles.models import Article, BreakingNews, ListingEntry
+from reader import paper
+from reader.prepared import PreparedRead
+from tests.helpers.factories import make_article
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def stories(django_capture_on_commit_callbacks):
+    now = timezone.now()
+    with django_capture_on_commit_callbacks(execute=True):
+        return [
+            make_article(f"Pimlico story {n}", status=Article.Status.PUBLISHED, regions=["Pimlico"],
+                         publish_at=now + timedelta(hours=n - 2))
+            for n in range(4)
+        ]
+
+
+def test_rows_are_the_querysets_own_at_each_moment_from_one_composition(stories):
+    built = []
+
+    @PreparedRead
+    def went_live(since, at):
+        built.append((since, at))
+        return ListingEntry.objects.live(at).of("all").filter(public_at__gte=since).values_list("article_id", "public_at")
+
+    now = timezone.now()
+    for since, at in [(now - timedelta(days=1), now), (now - timedelta(hours=1), now + timedelta(hours=3)),
+                      (now + timedelta(hours=5), now + timedelta(hours=6))]:
+        expected = ListingEntry.objects.live(at).of("all").filter(public_at__gte=since).values_list(
+            "article_id", "public_at"
+        )
+        rows = went_live((since, at))
+        # The same rows, converted as the ORM converts them (aware datetimes on SQLite too).
+        assert sorted(rows) == sorted(expected)
+        assert all(timezone.is_aware(moment) for _pk, moment in rows)
+    assert [len(went_live((now - timedelta(days=1), now + timedelta(hours=n)))) for n in range(4)] == [3, 4, 4, 4]
+    assert len(built) == 1
+
+
+def test_each_key_is_composed_once():
+    built = []
+
+    @PreparedRead
+    def headlines(at, status):
+        built.append(status)
+        return Article.objects.filter(status=status, updated_at__lte=at).values_list("headline")
+
+    make_article("Draft")
+    now = timezone.now()
+    assert headlines((now,), key=(Article.Status.DRAFT,)) == [("Draft",)]
+    assert headlines((now,), key=(Article.Status.PUBLISHED,)) == []
+    assert headlines((now,), key=(Article.Status.DRAFT,)) == [("Draft",)]
+    assert built == [Article.Status.DRAFT, Article.Status.PUBLISHED]
+
+
+def test_a_builder_that_does_not_use_its_moment_as_given_is_refused():
+    @PreparedRead
+    def derived(at):
+        return Article.objects.filter(publish_at__lte=at - timedelta(hours=1)).values_list("pk")
+
+    with pytest.raises(ValueError, match="every moment it is given"):
+        derived((timezone.now(),))
+
+
+def test_the_banner_opens_and_closes_with_the_moment_read_at(stories, settings):
+    now = timezone.now()
+    settings.NAV_SECTIONS = [("region", "pimlico")]
+    BreakingNews.objects.create(article=stories[1], starts_at=now + timedelta(minutes=30), ends_at=now + timedelta(hours=2))
+    assert paper.furniture(now)["banner"] is None
+    assert paper.furniture(now + timedelta(hours=1))["banner"]["pk"] == stories[1].pk
+    assert paper.furniture(now + timedelta(hours=3))["banner"] is None
+    assert paper.furniture(now)["nav"] == [("Pimlico", "/region/pimlico/")]
+    # The sections are part of the key: another setting is another statement.
+    settings.NAV_SECTIONS = [("topic", "culture"), ("region", "pimlico"), ("topic", "defence")]
+    assert paper.furniture(now)["nav"] == [("Culture", "/topic/culture/"), ("Pimlico", "/region/pimlico/")]
+    settings.NAV_SECTIONS = []
+    assert paper.furniture(now)["nav"] == []
