@@ -14,7 +14,7 @@ from articles import search
 from articles.models import PromoFooter
 from pagecache.memo import remember, remember_many
 
-from . import fragments, paper, selectors
+from . import fragments, front, paper, selectors
 from .links import site_url
 from .shown import BREAKING, LISTING_ALL, MOST_READ, NAV, SITE_PAGES, article_tag, listing_tag
 
@@ -181,7 +181,7 @@ def related_ids(article_pk: int, region_ids: tuple, topic_ids: tuple, limit: int
 
 
 def home_plan() -> dict:
-    return remember("home-plan", (), selectors.home_plan, tags=lambda _plan: {LISTING_ALL})
+    return remember("home-plan", (), front.home_plan, tags=lambda _plan: {LISTING_ALL})
 
 
 def default_footer() -> PromoFooter | None:

@@ -10,7 +10,6 @@ thing is None, and the view decides.
 
 from datetime import date, datetime, time, timedelta
 
-from django.conf import settings
 from django.db import connection
 from django.db.models import Exists, F, OuterRef, Prefetch, Value, prefetch_related_objects
 from django.utils import timezone
@@ -36,9 +35,6 @@ VOCABULARIES = {
 RELATED_LIMIT = 4
 # How many of the newest live articles of each shared tag are ranked for related stories.
 RELATED_CANDIDATES = 50
-HOME_SECONDARY_LIMIT = 2
-HOME_LATEST_LIMIT = 7
-HOME_SECTION_LIMIT = 4
 
 
 def live_articles():
@@ -364,73 +360,6 @@ def related_ids(article_pk, region_ids, topic_ids, limit):
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         return [row[0] for row in cursor.fetchall()]
-
-
-def _configured_tags(sections):
-    """{(vocabulary, slug): tag} of the configured sections that exist, in one query for both vocabularies."""
-    querysets = [
-        VOCABULARIES[vocabulary][0]
-        .objects.filter(slug=slug)
-        .annotate(vocabulary=Value(vocabulary))
-        .order_by()
-        .values_list("vocabulary", "pk", "slug", "name")
-        for vocabulary, slug in sections
-    ]
-    if not querysets:
-        return {}
-    rows = querysets[0].union(*querysets[1:], all=True)
-    return {
-        (vocabulary, slug): VOCABULARIES[vocabulary][0](pk=pk, slug=slug, name=name)
-        for vocabulary, pk, slug, name in rows
-    }
-
-
-def _featured_sections(sections, *, exclude_ids, limit):
-    """[(vocabulary, tag, article ids)] for configured (vocabulary, slug) pairs, in order.
-
-    Articles already shown (exclude_ids, and those picked for earlier sections)
-    are not repeated; a section left with nothing to show is left out. Two
-    queries whatever the number of sections: the tags, then one UNION of each
-    tag's newest live articles, enough of them to fill every section after
-    what earlier ones took.
-    """
-    tags = _configured_tags(sections)
-    found = [(vocabulary, tags[vocabulary, slug]) for vocabulary, slug in sections if (vocabulary, slug) in tags]
-    if not found:
-        return []
-    enough = limit * len(found) + len(exclude_ids)
-    newest = [
-        ListingEntry.objects.filter(pk__in=listing_entries(vocabulary, tag.pk).newest_first().values("pk")[:enough])
-        .annotate(section=Value(index))
-        .order_by()
-        .values_list("section", "public_at", "article_id")
-        for index, (vocabulary, tag) in enumerate(found)
-    ]
-    candidates = {index: [] for index in range(len(found))}
-    for index, _public_at, pk in sorted(
-        newest[0].union(*newest[1:], all=True), key=lambda row: (row[1], row[2]), reverse=True
-    ):
-        candidates[index].append(pk)
-    shown = set(exclude_ids)
-    plan = []
-    for index, (vocabulary, tag) in enumerate(found):
-        ids = [pk for pk in candidates[index] if pk not in shown][:limit]
-        if ids:
-            shown.update(ids)
-            plan.append((vocabulary, tag, ids))
-    return plan
-
-
-def home_plan():
-    """The home page's ids: a lead story, two more under it, the latest after those, then the featured sections."""
-    front = listing_ids("all", None, 0, 1 + HOME_SECONDARY_LIMIT + HOME_LATEST_LIMIT)
-    sections = _featured_sections(settings.HOME_SECTIONS, exclude_ids=front, limit=HOME_SECTION_LIMIT)
-    return {
-        "lead_ids": front[:1],
-        "secondary_ids": front[1 : 1 + HOME_SECONDARY_LIMIT],
-        "latest_ids": front[1 + HOME_SECONDARY_LIMIT :],
-        "sections": [(tag, vocabulary, ids) for vocabulary, tag, ids in sections],
-    }
 
 
 def nav_tags(sections, at=None):
