@@ -20,7 +20,7 @@ from django.conf import settings
 from django.db.models import DateTimeField, Exists, F, OuterRef, Sum, Value
 from django.urls import reverse
 
-from articles.models import Article, ArticleReads, BreakingNews, ListingEntry, StaticPage
+from articles.models import LIVE, Article, ArticleReads, BreakingNews, ListingEntry, PromoFooter, StaticPage
 from articles.paper import read_hour
 from pagecache.schedule import SCHEDULE_TAG
 from pagecache.tags import invalidate
@@ -95,6 +95,28 @@ def _furniture_rows(at, sections):
         *(rows(tags, vocabulary, F("pk"), F("slug"), F("name")) for vocabulary, tags in selectors.nav_tags(sections, at)),
     ]
     return parts[0].union(*parts[1:], all=True)
+
+
+FOOTER_FIELDS = ("id", "name", "tagline", "teaser_article_id", "teaser_text", "teaser_url", "starts_at", "ends_at")
+TEASER_FIELDS = ("headline", "slug", *LIVE.fields)
+
+
+def default_footer(at):
+    """The site default footer active at `at`, with what its teaser shows of its story, or None: the same footer as
+    `PromoFooter.objects.site_default(at)`, read in one query composed once per process."""
+    rows = _default_footer_rows((at,))
+    if not rows:
+        return None
+    footer = PromoFooter(is_default=True, **dict(zip(FOOTER_FIELDS, rows[0][: len(FOOTER_FIELDS)], strict=True)))
+    teaser = dict(zip(TEASER_FIELDS, rows[0][len(FOOTER_FIELDS) :], strict=True))
+    footer.teaser_article = Article(pk=footer.teaser_article_id, **teaser) if footer.teaser_article_id else None
+    return footer
+
+
+@PreparedRead
+def _default_footer_rows(at):
+    teaser = (f"teaser_article__{name}" for name in TEASER_FIELDS)
+    return PromoFooter.objects.active(at).filter(is_default=True).values_list(*FOOTER_FIELDS, *teaser)[:1]
 
 
 def site_page(kind):

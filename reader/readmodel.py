@@ -189,7 +189,7 @@ def default_footer() -> PromoFooter | None:
     return remember(
         "default-footer",
         (),
-        PromoFooter.objects.site_default,
+        lambda: paper.default_footer(timezone.now()),
         tags=lambda footer: article_tags([footer.teaser_article_id] if footer and footer.teaser_article_id else []),
     )
 

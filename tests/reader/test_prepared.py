@@ -3,12 +3,13 @@
 from datetime import timedelta
 
 import pytest
+import time_machine
 from django.utils import timezone
 
-from articles.models import Article, BreakingNews, ListingEntry
+from articles.models import Article, BreakingNews, ListingEntry, PromoFooter
 from reader import paper
 from reader.prepared import PreparedRead
-from tests.helpers.factories import make_article
+from tests.helpers.factories import make_article, make_footer
 
 pytestmark = pytest.mark.django_db
 
@@ -84,3 +85,24 @@ def test_the_banner_opens_and_closes_with_the_moment_read_at(stories, settings):
     assert paper.furniture(now)["nav"] == [("Culture", "/topic/culture/"), ("Pimlico", "/region/pimlico/")]
     settings.NAV_SECTIONS = []
     assert paper.furniture(now)["nav"] == []
+
+
+def test_the_default_footer_is_the_site_default_at_each_moment(stories):
+    now = timezone.now()
+    make_footer(name="Not the default", teaser_text="Elsewhere")
+    make_footer(is_default=True, teaser_article=stories[3], starts_at=now + timedelta(minutes=10),
+                ends_at=now + timedelta(hours=5))
+    for at in [now, now + timedelta(minutes=30), now + timedelta(hours=2), now + timedelta(hours=6)]:
+        expected, footer = PromoFooter.objects.site_default(at), paper.default_footer(at)
+        assert (footer is None) == (expected is None), at
+        if expected is not None:
+            assert (footer.pk, footer.tagline, footer.teaser(), footer.teaser(exclude=stories[3])) == (
+                expected.pk, expected.tagline, expected.teaser(), expected.teaser(exclude=stories[3])
+            )
+    # The teased story goes live an hour from now: teased from then on, and never under itself.
+    with time_machine.travel(now + timedelta(minutes=30), tick=False):
+        assert paper.default_footer(timezone.now()).teaser() is None
+    with time_machine.travel(now + timedelta(hours=2), tick=False):
+        footer = paper.default_footer(timezone.now())
+        assert footer.teaser() == ("Pimlico story 3", stories[3].get_absolute_url())
+        assert footer.teaser(exclude=stories[3]) is None
