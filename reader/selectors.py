@@ -28,6 +28,8 @@ from articles.models import (
 )
 from articles.validators import MAX_TAGS_PER_ARTICLE
 
+from .prepared import PreparedRead
+
 VOCABULARIES = {
     "region": (RegionTag, TaggedRegion),
     "topic": (TopicTag, TaggedTopic),
@@ -194,8 +196,18 @@ def region_tree(regions):
     return nodes(None)
 
 
-def region_family(pk):
-    """{"ancestors": regions it lies in, outermost first, "children": its public regions by name}, in one query."""
+def region_family(pk, at=None):
+    """{"ancestors": regions it lies in, outermost first, "children": its public regions by name}, in one query
+    composed once per process and region."""
+    rows = _region_family_rows((at or timezone.now(),), key=(pk,))
+    family = {"ancestors": [], "children": []}
+    for place, region_pk, slug, name in sorted(rows, key=lambda row: (-row[0], row[3].lower())):
+        family["ancestors" if place else "children"].append(RegionTag(pk=region_pk, slug=slug, name=name))
+    return family
+
+
+@PreparedRead
+def _region_family_rows(at, pk):
     ancestors = (
         RegionTag.objects.filter(descendant_links__region_id=pk, descendant_links__depth__gt=0)
         .annotate(place=F("descendant_links__depth"))
@@ -203,29 +215,32 @@ def region_family(pk):
         .values_list("place", "pk", "slug", "name")
     )
     children = (
-        RegionTag.objects.filter(_carries_live_articles("region"), parent_id=pk)
+        RegionTag.objects.filter(_carries_live_articles("region", at), parent_id=pk)
         .annotate(place=Value(0))
         .order_by()
         .values_list("place", "pk", "slug", "name")
     )
-    rows = list(ancestors.union(children, all=True))
-    family = {"ancestors": [], "children": []}
-    for place, region_pk, slug, name in sorted(rows, key=lambda row: (-row[0], row[3].lower())):
-        family["ancestors" if place else "children"].append(RegionTag(pk=region_pk, slug=slug, name=name))
-    return family
+    return ancestors.union(children, all=True)
 
 
-def public_sections():
-    """[(vocabulary, pk, slug, name)] of every public region and topic, each vocabulary by name, in one query."""
+def public_sections(at=None):
+    """[(vocabulary, pk, slug, name)] of every public region and topic, each vocabulary by name, in one query
+    composed once per process."""
+    rows = _public_section_rows((at or timezone.now(),))
+    return sorted(rows, key=lambda row: (row[0], row[3].casefold()))
+
+
+@PreparedRead
+def _public_section_rows(at):
     querysets = [
         VOCABULARIES[vocabulary][0]
-        .objects.filter(_carries_live_articles(vocabulary))
+        .objects.filter(_carries_live_articles(vocabulary, at))
         .annotate(vocabulary=Value(vocabulary))
         .order_by()
         .values_list("vocabulary", "pk", "slug", "name")
         for vocabulary in VOCABULARIES
     ]
-    return sorted(querysets[0].union(querysets[1], all=True), key=lambda row: (row[0], row[3].casefold()))
+    return querysets[0].union(querysets[1], all=True)
 
 
 def public_tag_list(vocabulary):
