@@ -222,6 +222,7 @@ def test_the_sitemap_index_pages_the_articles_by_the_stored_count(client, monkey
     assert client.get("/sitemap-articles.xml?p=4").status_code == 404
 
 
+@pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="needs PostgreSQL (row locks between connections)")
 def test_two_writers_moving_the_same_lists_at_once_both_count():
