@@ -336,7 +336,8 @@ def related_ids(article_pk, region_ids, topic_ids, limit):
 
     Counting shared tags over every article of a big region would read tens
     of thousands of rows; the newest RELATED_CANDIDATES of each tag come off
-    the listing index like the first page of a section, and only those are ranked.
+    the listing index like the first page of a section, and a candidate's
+    tags in common are the walks it turns up in, so nothing else is read.
 
     One statement, written out rather than built with the ORM: composing and
     compiling the union of one index walk per tag cost six times what the
@@ -344,34 +345,24 @@ def related_ids(article_pk, region_ids, topic_ids, limit):
     """
     # A story carries at most MAX_TAGS_PER_ARTICLE of each; one saved before that cap (or written around it) is
     # ranked on its first ones, so the UNION stays within the database's limit on compound SELECTs.
-    region_ids, topic_ids = list(region_ids)[:MAX_TAGS_PER_ARTICLE], list(topic_ids)[:MAX_TAGS_PER_ARTICLE]
-    lists = [("region", pk) for pk in region_ids] + [("topic", pk) for pk in topic_ids]
+    lists = [("region", pk) for pk in list(region_ids)[:MAX_TAGS_PER_ARTICLE]]
+    lists += [("topic", pk) for pk in list(topic_ids)[:MAX_TAGS_PER_ARTICLE]]
     if not lists:
         return []
     table = connection.ops.quote_name(ListingEntry._meta.db_table)
     now = connection.ops.adapt_datetimefield_value(timezone.now())
     # Each walk is wrapped in a derived table: both databases then accept its ORDER BY and LIMIT in a UNION.
     walk = (
-        f"SELECT article_id FROM (SELECT article_id FROM {table} WHERE kind = %s AND \"key\" = %s AND public_at <= %s"
+        f"SELECT article_id, public_at FROM (SELECT article_id, public_at FROM {table}"
+        " WHERE kind = %s AND \"key\" = %s AND public_at <= %s"
         " ORDER BY public_at DESC, article_id DESC LIMIT %s) newest"
     )
-    candidates = " UNION ALL ".join([walk] * len(lists))
-    shared = " OR ".join(
-        f"(kind = %s AND \"key\" IN ({', '.join(['%s'] * len(ids))}))"
-        for kind, ids in (("region", region_ids), ("topic", topic_ids))
-        if ids
-    )
     sql = (
-        f"SELECT article_id, SUM(CASE WHEN {shared} THEN 1 ELSE 0 END) AS shared_tags, MAX(public_at) AS latest"
-        f" FROM {table} WHERE article_id IN ({candidates}) AND article_id <> %s"
+        "SELECT article_id, COUNT(*) AS shared_tags, MAX(public_at) AS latest"
+        f" FROM ({' UNION ALL '.join([walk] * len(lists))}) candidates WHERE article_id <> %s"
         " GROUP BY article_id ORDER BY shared_tags DESC, latest DESC, article_id DESC LIMIT %s"
     )
-    params = [
-        *[value for kind, ids in (("region", region_ids), ("topic", topic_ids)) if ids for value in (kind, *ids)],
-        *[value for kind, pk in lists for value in (kind, pk, now, RELATED_CANDIDATES)],
-        article_pk,
-        limit,
-    ]
+    params = [*[value for kind, pk in lists for value in (kind, pk, now, RELATED_CANDIDATES)], article_pk, limit]
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         return [row[0] for row in cursor.fetchall()]
