@@ -15,11 +15,12 @@ from . import readmodel, selectors
 from .body import render_body
 from .links import absolute
 
-FEED_SIZE = 30
+# A day's news or more for a reader polling hourly; each full-text item is about 5 KB.
+FEED_SIZE = 20
 
 
 def written_once(feed):
-    """A view serving feed as written once per content generation: thirty full-text items take tens of ms."""
+    """A view serving feed as written once per content generation: twenty full-text items take tens of ms."""
     name = f"{type(feed).__module__}.{type(feed).__qualname__}"
 
     def view(request, slug=None):

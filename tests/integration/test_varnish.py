@@ -5,6 +5,7 @@ the test's own writes (through `articles.services`) purge the same Varnish, as
 the desk's would. Every check is an HTTP request to Varnish.
 """
 
+import gzip
 import http.client
 import os
 import re
@@ -258,6 +259,24 @@ def test_a_page_is_served_from_varnish_without_its_tags(varnish, origin):
     assert through(varnish, url, Cookie="_ga=GA1.2.3; csrftoken=abc")[1]["x-cache"] == "HIT"
     with_session = [through(varnish, url, Cookie="sessionid=abc") for _ in range(2)]
     assert [headers["x-cache"] for _status, headers, _body in with_session] == ["MISS", "MISS"]
+
+
+def test_text_is_kept_compressed_and_unzipped_for_a_client_that_does_not_accept_gzip(varnish):
+    make_article("Lantern walk returns", status=Article.Status.PUBLISHED, regions=["Pimlico"])
+    for path in ("/", "/feed/"):
+        conn = http.client.HTTPConnection("127.0.0.1", varnish.port, timeout=10)
+        try:
+            conn.request("GET", path, headers={"Accept-Encoding": "gzip"})
+            response = conn.getresponse()
+            compressed = response.read()
+            assert response.status == 200
+            assert response.getheader("Content-Encoding") == "gzip"
+        finally:
+            conn.close()
+        status, headers, plain = through(varnish, path)
+        assert status == 200 and "content-encoding" not in headers
+        assert gzip.decompress(compressed).decode() == plain
+        assert "Lantern walk returns" in plain and len(compressed) < len(plain.encode())
 
 
 def test_a_publish_shows_on_the_home_and_region_pages_within_a_second(varnish):
