@@ -39,7 +39,11 @@ def was_or_is_published(*states):
 def announce_article(pk, before, after, *, using, region_ids=(), topic_ids=(), author_ids=(), read_listings=True):
     if read_listings and was_or_is_published(before, after):
         regions, topics, authors = listed_under(pk)
-        region_ids, topic_ids, author_ids = regions | set(region_ids), topics | set(topic_ids), authors | set(author_ids)
+        region_ids, topic_ids, author_ids = (
+            regions | set(region_ids),
+            topics | set(topic_ids),
+            authors | set(author_ids),
+        )
     if was_or_is_published(before, after):
         # A story is listed under each of its regions and every region they lie in.
         region_ids = region_tree.ancestor_ids(region_ids, using=using)

@@ -41,19 +41,29 @@ def _hosts(*names):
     return frozenset(names)
 
 
-YOUTUBE = Provider("YouTube", _hosts("youtube.com", "www.youtube.com", "m.youtube.com", "youtu.be"),
-                   "https://www.youtube-nocookie.com", "video")
+YOUTUBE = Provider(
+    "YouTube",
+    _hosts("youtube.com", "www.youtube.com", "m.youtube.com", "youtu.be"),
+    "https://www.youtube-nocookie.com",
+    "video",
+)
 VIMEO = Provider("Vimeo", _hosts("vimeo.com", "www.vimeo.com", "player.vimeo.com"), "https://player.vimeo.com", "video")
-X = Provider("X (Twitter)", _hosts("twitter.com", "www.twitter.com", "x.com", "www.x.com", "mobile.twitter.com"),
-             "https://platform.twitter.com", "post")
+X = Provider(
+    "X (Twitter)",
+    _hosts("twitter.com", "www.twitter.com", "x.com", "www.x.com", "mobile.twitter.com"),
+    "https://platform.twitter.com",
+    "post",
+)
 INSTAGRAM = Provider("Instagram", _hosts("instagram.com", "www.instagram.com"), "https://www.instagram.com", "post")
-FACEBOOK = Provider("Facebook", _hosts("facebook.com", "www.facebook.com", "m.facebook.com"),
-                    "https://www.facebook.com", "post")
+FACEBOOK = Provider(
+    "Facebook", _hosts("facebook.com", "www.facebook.com", "m.facebook.com"), "https://www.facebook.com", "post"
+)
 TIKTOK = Provider("TikTok", _hosts("tiktok.com", "www.tiktok.com"), "https://www.tiktok.com", "video")
 SPOTIFY = Provider("Spotify", _hosts("open.spotify.com"), "https://open.spotify.com", "audio")
 SOUNDCLOUD = Provider("SoundCloud", _hosts("soundcloud.com", "www.soundcloud.com"), "https://w.soundcloud.com", "audio")
-GOOGLE_MAPS = Provider("Google Maps", _hosts("www.google.com", "google.com", "maps.google.com"),
-                       "https://www.google.com", "map")
+GOOGLE_MAPS = Provider(
+    "Google Maps", _hosts("www.google.com", "google.com", "maps.google.com"), "https://www.google.com", "map"
+)
 DATAWRAPPER = Provider("Datawrapper", _hosts("datawrapper.dwcdn.net"), "https://datawrapper.dwcdn.net", "chart")
 FLOURISH = Provider("Flourish", _hosts("flo.uri.sh", "public.flourish.studio"), "https://flo.uri.sh", "chart")
 
@@ -117,7 +127,10 @@ def _google_maps(parts, path):
     if path != "/maps/embed" or not parts.query or parts.hostname not in {"www.google.com", "google.com"}:
         return None
     pb = parse_qs(parts.query).get("pb", [""])[0]
-    return re.fullmatch(r"[A-Za-z0-9!._:%-]{1,1500}", pb) and f"https://www.google.com/maps/embed?pb={quote(pb, safe='!:.')}"
+    return (
+        re.fullmatch(r"[A-Za-z0-9!._:%-]{1,1500}", pb)
+        and f"https://www.google.com/maps/embed?pb={quote(pb, safe='!:.')}"
+    )
 
 
 def _datawrapper(parts, path):

@@ -128,7 +128,9 @@ def read_ninjs(raw, *, name):
         body_html=html if html.strip() else "",
         standfirst=descriptions[0]["value"][:600] if descriptions else "",
         source_attribution=(next(filter(None, sources), "") or _string(data.get("copyrightHolder")))[:300],
-        regions=[_string(s.get("name")) for s in subjects if s.get("rel") == "region" and _string(s.get("name")).strip()],
+        regions=[
+            _string(s.get("name")) for s in subjects if s.get("rel") == "region" and _string(s.get("name")).strip()
+        ],
         topics=[_string(s.get("name")) for s in subjects if s.get("rel") == "topic" and _string(s.get("name")).strip()],
         authors=_authors(data),
     )

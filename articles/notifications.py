@@ -141,7 +141,10 @@ def email_for(notification):
         lines += ["", notification.note]
     lines += ["", f"Open the story on the desk: {desk_link(notification)}"]
     return EmailMessage(
-        subject=subject, body="\n".join(lines), from_email=settings.DEFAULT_FROM_EMAIL, to=[notification.recipient.email]
+        subject=subject,
+        body="\n".join(lines),
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        to=[notification.recipient.email],
     )
 
 
@@ -176,4 +179,3 @@ def send_due_emails_if_any():
     """The dashboard's check: one indexed look-up when nothing is due."""
     if Notification.objects.pending_email().exists():
         send_due_emails()
-

@@ -49,7 +49,11 @@ _EDITOR = [
     "change_wireitem",
     "view_wireitem",
     # The paper around the stories: breaking-news banners and the outlet's own pages (About, Contact, …).
-    *(f"{action}_{model}" for model in ("breakingnews", "staticpage") for action in ("add", "change", "delete", "view")),
+    *(
+        f"{action}_{model}"
+        for model in ("breakingnews", "staticpage")
+        for action in ("add", "change", "delete", "view")
+    ),
 ]
 ROLE_PERMISSIONS = {REPORTER: _REPORTER, EDITOR: _EDITOR}
 ADMIN_APPS = ["articles", "auth", "admin"]

@@ -137,4 +137,3 @@ def render_body(body, media, *, absolute=None, for_feed=False):
         return _feed_image(entry, caption) if for_feed else image_figure(entry, caption)
 
     return mark_safe(REFERENCE.sub(expand, body))  # sanitised body; expansions escaped above
-

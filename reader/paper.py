@@ -18,10 +18,10 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.db.models import DateTimeField, Exists, F, OuterRef, Sum, Value
-from django.urls import reverse
 
 from articles.models import LIVE, Article, ArticleReads, BreakingNews, ListingEntry, PromoFooter, StaticPage
 from articles.paper import read_hour
+from articles.slugs import slug_url
 from pagecache.schedule import SCHEDULE_TAG
 from pagecache.tags import invalidate
 
@@ -68,7 +68,7 @@ def furniture(at):
     return {
         "banner": banner,
         "nav": [
-            (nav[vocabulary, slug], reverse(f"reader:{vocabulary}", kwargs={"slug": slug}))
+            (nav[vocabulary, slug], slug_url(f"reader:{vocabulary}", slug))
             for vocabulary, slug in sections
             if (vocabulary, slug) in nav
         ],
@@ -92,7 +92,10 @@ def _furniture_rows(at, sections):
     parts = [
         rows(newest_window, "breaking", F("article_id"), F("article__slug"), F("headline"), F("article__headline")),
         rows(StaticPage.objects.filter(is_published=True), "page", F("pk"), F("kind"), F("title")),
-        *(rows(tags, vocabulary, F("pk"), F("slug"), F("name")) for vocabulary, tags in selectors.nav_tags(sections, at)),
+        *(
+            rows(tags, vocabulary, F("pk"), F("slug"), F("name"))
+            for vocabulary, tags in selectors.nav_tags(sections, at)
+        ),
     ]
     return parts[0].union(*parts[1:], all=True)
 
@@ -179,9 +182,10 @@ def changed_between(since, until):
     if read_hour(since) != read_hour(until) and most_read(since) != most_read(until):
         tags.add(MOST_READ)
     window = {"__gt": since, "__lte": until}
-    turned = BreakingNews.objects.filter(starts_at__gt=since, starts_at__lte=until).exists() or BreakingNews.objects.filter(
-        ends_at__gt=since, ends_at__lte=until
-    ).exists()
+    turned = (
+        BreakingNews.objects.filter(starts_at__gt=since, starts_at__lte=until).exists()
+        or BreakingNews.objects.filter(ends_at__gt=since, ends_at__lte=until).exists()
+    )
     went_live = ListingEntry.objects.of("all").filter(
         **{f"public_at{lookup}": value for lookup, value in window.items()},
         article__breaking_windows__ends_at__gt=since,

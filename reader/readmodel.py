@@ -110,7 +110,10 @@ def search_ids(query: str, order: str = "relevance", section: tuple = (), start:
 def search_snippets(query: str, ids: tuple) -> dict:
     """{id: marked passage} of one page of search results."""
     return remember(
-        "search-snippets", (query, ids), lambda: selectors.search_snippets(query, ids), tags=lambda _s: article_tags(ids)
+        "search-snippets",
+        (query, ids),
+        lambda: selectors.search_snippets(query, ids),
+        tags=lambda _s: article_tags(ids),
     )
 
 
@@ -150,7 +153,9 @@ def region_family(pk: int) -> dict:
     live story, or losing its last, touches this region's list too (stories are listed under every
     region above theirs).
     """
-    return remember("region-family", (pk,), lambda: selectors.region_family(pk), tags=lambda _f: {listing_tag("region", pk)})
+    return remember(
+        "region-family", (pk,), lambda: selectors.region_family(pk), tags=lambda _f: {listing_tag("region", pk)}
+    )
 
 
 def public_author(slug: str):
@@ -207,7 +212,10 @@ def article_page(slug: str, pk: int, related: tuple) -> dict | None:
 
     # The page's head holds absolute URLs: on the request's host when SITE_URL is unset (development).
     return remember(
-        "article-page", (slug, pk, related, site_url()), render, tags=lambda page: article_tags(page["shows"] if page else [pk])
+        "article-page",
+        (slug, pk, related, site_url()),
+        render,
+        tags=lambda page: article_tags(page["shows"] if page else [pk]),
     )
 
 

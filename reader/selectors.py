@@ -137,8 +137,9 @@ def search_ids(query, *, order="relevance", section=None, start=None, end=None):
     if section is not None and rows:
         kind, key = section
         listed = set(
-            ListingEntry.objects.filter(kind=kind, key=key, article_id__in=[pk for pk, _rank, _moment in rows])
-            .values_list("article_id", flat=True)
+            ListingEntry.objects.filter(
+                kind=kind, key=key, article_id__in=[pk for pk, _rank, _moment in rows]
+            ).values_list("article_id", flat=True)
         )
         rows = [row for row in rows if row[0] in listed]
     if order == "date":
@@ -354,7 +355,7 @@ def related_ids(article_pk, region_ids, topic_ids, limit):
     # Each walk is wrapped in a derived table: both databases then accept its ORDER BY and LIMIT in a UNION.
     walk = (
         f"SELECT article_id, public_at FROM (SELECT article_id, public_at FROM {table}"
-        " WHERE kind = %s AND \"key\" = %s AND public_at <= %s"
+        ' WHERE kind = %s AND "key" = %s AND public_at <= %s'
         " ORDER BY public_at DESC, article_id DESC LIMIT %s) newest"
     )
     sql = (

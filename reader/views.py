@@ -193,7 +193,9 @@ class SectionView(ListingView):
     def get(self, request, *args, **kwargs):
         self.tag = readmodel.public_tag(self.vocabulary, kwargs["slug"])
         if self.tag is None:
-            return redirect_to_lowercase(request, kwargs["slug"], lambda slug: readmodel.public_tag(self.vocabulary, slug))
+            return redirect_to_lowercase(
+                request, kwargs["slug"], lambda slug: readmodel.public_tag(self.vocabulary, slug)
+            )
         return super().get(request, *args, **kwargs)
 
     def listing(self):

@@ -255,7 +255,9 @@ class ArticleAdmin(CalendarViewsMixin, StoryListMixin, AutosaveViewsMixin, Workf
             else:
                 succeeded += 1
         if succeeded:
-            self.message_user(request, f"{succeeded} {'story' if succeeded == 1 else 'stories'} {done}.", messages.SUCCESS)
+            self.message_user(
+                request, f"{succeeded} {'story' if succeeded == 1 else 'stories'} {done}.", messages.SUCCESS
+            )
         for line in refused:
             self.message_user(request, line, messages.ERROR)
 

@@ -7,7 +7,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
-from django.urls import get_script_prefix, get_urlconf, reverse
+from django.urls import get_script_prefix, get_urlconf
 from django.utils import timezone
 from django_prose_editor.fields import ProseEditorField
 
@@ -15,7 +15,7 @@ from .. import text, validators
 from ..images import CleanImageField
 from ..sanitizer import sanitize_html
 from ..signals import announce, written_in_bulk
-from ..slugs import unique_slug
+from ..slugs import slug_url, unique_slug
 from .body import BODY_EDITOR_CONFIG
 from .footers import HEADLINE_MAX_LENGTH, PromoFooter
 from .library import LibraryImage
@@ -126,7 +126,7 @@ class Label(NamedTuple):
     model: type
 
     def get_absolute_url(self):
-        return _url_of(self.model, self.slug, get_urlconf(), get_script_prefix())
+        return _url_of(self.model, self.slug, get_urlconf() or settings.ROOT_URLCONF, get_script_prefix())
 
 
 @functools.lru_cache(maxsize=4096)
@@ -287,7 +287,7 @@ class Article(models.Model):
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
-        return reverse("reader:detail", kwargs={"slug": self.slug})
+        return slug_url("reader:detail", self.slug)
 
     @classmethod
     def from_db(cls, db, field_names, values):

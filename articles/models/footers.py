@@ -25,9 +25,7 @@ class PromoFooterQuerySet(models.QuerySet):
     def next_window_changes(self, at):
         """The first moment after `at` when a footer's active window opens, and when one closes: each a query of
         at most one row, for a schedule to read with others."""
-        return [
-            self.filter(**{f"{name}__gt": at}).order_by(name).values(name)[:1] for name in ("starts_at", "ends_at")
-        ]
+        return [self.filter(**{f"{name}__gt": at}).order_by(name).values(name)[:1] for name in ("starts_at", "ends_at")]
 
 
 class PromoFooter(models.Model):

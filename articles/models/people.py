@@ -2,11 +2,10 @@
 
 from django.conf import settings
 from django.db import models
-from django.urls import reverse
 
 from .. import text, validators
 from ..images import CleanImageField
-from ..slugs import unique_slug
+from ..slugs import slug_url, unique_slug
 
 
 class Author(models.Model):
@@ -54,7 +53,7 @@ class Author(models.Model):
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
-        return reverse("reader:author", kwargs={"slug": self.slug})
+        return slug_url("reader:author", self.slug)
 
     def clean(self):
         errors = validators.nul_byte_errors(self)

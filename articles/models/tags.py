@@ -3,7 +3,6 @@
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models.functions import Lower
-from django.urls import reverse
 from taggit.managers import TaggableManager, _TaggableManager
 from taggit.models import ItemBase, TagBase
 
@@ -83,7 +82,7 @@ class RegionTag(VocabularyTag):
             raise ValidationError({"parent": problem})
 
     def get_absolute_url(self):
-        return reverse("reader:region", kwargs={"slug": self.slug})
+        return slugs.slug_url("reader:region", self.slug)
 
     def parent_problem(self):
         """Why the chosen parent cannot be this region's parent (it would make a cycle), or None."""
@@ -122,7 +121,7 @@ class TopicTag(VocabularyTag):
         constraints = [models.UniqueConstraint(Lower("name"), name="topic_name_case_insensitive")]
 
     def get_absolute_url(self):
-        return reverse("reader:topic", kwargs={"slug": self.slug})
+        return slugs.slug_url("reader:topic", self.slug)
 
 
 class NormalizingTagManager(_TaggableManager):

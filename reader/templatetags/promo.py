@@ -22,4 +22,4 @@ def as_sentence(text):
     if not text:
         return text
     text = text.rstrip(":").rstrip()
-    return text if text[-1] in ".!?…”’\")" else f"{text}."
+    return text if text[-1] in '.!?…”’")' else f"{text}."

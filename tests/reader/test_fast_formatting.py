@@ -1,0 +1,63 @@
+"""Card dates and slug addresses are written without Django's general machinery, and read exactly as it writes them."""
+
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+from django.template.defaultfilters import date
+from django.test import override_settings
+from django.urls import NoReverseMatch, reverse, set_script_prefix
+from django.utils import timezone, translation
+
+from articles.models import Article, Author, RegionTag, TopicTag
+from articles.slugs import slug_url
+from reader.fragment_templates import local_date
+
+FORMATS = ["j M Y, H:i", "j F Y, H:i", "d/m/Y", "D j M", r"j \o\f F", "H:i"]
+
+
+@pytest.mark.parametrize("language", ["en-gb", "de", "fr"])
+def test_a_local_date_reads_as_djangos_date_filter_in_every_month(language):
+    start = datetime(2026, 1, 1, 0, 5, tzinfo=ZoneInfo("UTC"))
+    # Every month, through both clock changes, at hours either side of midnight in London.
+    moments = [start + timedelta(days=31 * month, hours=hour) for month in range(13) for hour in (0, 9, 23)]
+    with translation.override(language):
+        for moment in moments:
+            for format_string in FORMATS:
+                assert local_date(moment, format_string) == date(timezone.localtime(moment), format_string)
+
+
+def test_a_local_date_of_nothing_is_empty():
+    assert local_date(None, "j M Y") == ""
+
+
+@pytest.mark.parametrize(
+    "instance, view_name",
+    [
+        (Article(slug="lantern-walk-returns"), "reader:detail"),
+        (RegionTag(slug="pimlico"), "reader:region"),
+        (TopicTag(slug="culture"), "reader:topic"),
+        (Author(slug="nadia-okafor_2"), "reader:author"),
+    ],
+)
+def test_a_slug_address_reads_as_reverse(instance, view_name):
+    assert instance.get_absolute_url() == reverse(view_name, kwargs={"slug": instance.slug})
+
+
+def test_a_slug_address_follows_the_script_prefix():
+    set_script_prefix("/local/")
+    try:
+        assert slug_url("reader:region", "pimlico") == "/local/region/pimlico/"
+    finally:
+        set_script_prefix("/")
+    assert slug_url("reader:region", "pimlico") == "/region/pimlico/"
+
+
+@override_settings(ROOT_URLCONF="tests.reader.moved_urls")
+def test_a_slug_address_follows_the_url_configuration():
+    assert slug_url("reader:region", "pimlico") == "/places/pimlico/"
+
+
+def test_a_slug_the_converter_refuses_is_refused_as_reverse_does():
+    with pytest.raises(NoReverseMatch):
+        slug_url("reader:region", "not a slug")
