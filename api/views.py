@@ -28,7 +28,9 @@ MAX_SLUG_LENGTH = 200
 # The forms the OpenAPI description gives each parameter (`api.openapi`): anything else is a 400.
 SLUG = re.compile(rf"[-a-zA-Z0-9_]{{1,{MAX_SLUG_LENGTH}}}")
 LIMIT = re.compile(rf"[1-9][0-9]?|{MAX_LIMIT}")
-MOMENT = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}[Tt][0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]{1,6})?([Zz]|[+-][0-9]{2}:[0-9]{2})")
+MOMENT = re.compile(
+    r"[0-9]{4}-[0-9]{2}-[0-9]{2}[Tt][0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]{1,6})?([Zz]|[+-][0-9]{2}:[0-9]{2})"
+)
 # Ids beyond a 64-bit integer name nothing, and no database is asked about them.
 MAX_ID = 2**63 - 1
 CORS_HEADERS = {

@@ -5,15 +5,24 @@ class SubscribeForm(forms.Form):
     email = forms.EmailField(
         label="Your email address",
         max_length=254,
-        error_messages={"required": "Please enter your email address.", "invalid": "Please enter a valid email address, like name@example.com."},
+        error_messages={
+            "required": "Please enter your email address.",
+            "invalid": "Please enter a valid email address, like name@example.com.",
+        },
         widget=forms.EmailInput(attrs={"autocomplete": "email", "spellcheck": "false"}),
     )
     regions = forms.TypedMultipleChoiceField(
-        label="Regions", required=False, coerce=int, widget=forms.CheckboxSelectMultiple,
+        label="Regions",
+        required=False,
+        coerce=int,
+        widget=forms.CheckboxSelectMultiple,
         error_messages={"invalid_choice": "Please choose regions from the list."},
     )
     topics = forms.TypedMultipleChoiceField(
-        label="Topics", required=False, coerce=int, widget=forms.CheckboxSelectMultiple,
+        label="Topics",
+        required=False,
+        coerce=int,
+        widget=forms.CheckboxSelectMultiple,
         error_messages={"invalid_choice": "Please choose topics from the list."},
     )
 

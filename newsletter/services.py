@@ -152,10 +152,7 @@ def send_digest(*, now=None, edition=None, connection=None):
     stories, sections = selectors.stories_between(run.window_start, run.window_end, now)
     connection = connection or get_connection()
     pending = (
-        Subscriber.objects.confirmed()
-        .exclude(deliveries__run=run)
-        .prefetch_related("regions", "topics")
-        .order_by("pk")
+        Subscriber.objects.confirmed().exclude(deliveries__run=run).prefetch_related("regions", "topics").order_by("pk")
     )
     with connection:
         for subscriber in pending.iterator(chunk_size=500):
@@ -187,4 +184,3 @@ def send_digest(*, now=None, edition=None, connection=None):
     run.finished_at = timezone.now()
     run.save(update_fields=["finished_at"])
     return summary
-

@@ -21,9 +21,7 @@ from .forms import SubscribeForm
 
 
 def _form(data=None):
-    return SubscribeForm(
-        data, regions=readmodel.public_tag_list("region"), topics=readmodel.public_tag_list("topic")
-    )
+    return SubscribeForm(data, regions=readmodel.public_tag_list("region"), topics=readmodel.public_tag_list("topic"))
 
 
 def _sign_up_page(request, form, status=200, **context):

@@ -137,7 +137,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 # DATABASE_URL. Readers' pages read from a replica that has replayed the last change; everything else the primary.
 for number, replica_url in enumerate(env_list("DATABASE_REPLICA_URLS"), start=1):
     DATABASES[f"replica{number}"] = {
-        **dj_database_url.parse(replica_url, conn_max_age=DATABASES["default"]["CONN_MAX_AGE"], conn_health_checks=True),
+        **dj_database_url.parse(
+            replica_url, conn_max_age=DATABASES["default"]["CONN_MAX_AGE"], conn_health_checks=True
+        ),
         "TEST": {"MIRROR": "default"},
     }
 DATABASE_ROUTERS = ["ops.replicas.ReplicaRouter"] if len(DATABASES) > 1 else []

@@ -9,18 +9,23 @@ from datetime import datetime
 from typing import NamedTuple
 
 from django.conf import settings
+from django.db.models.fields.files import FieldFile
+from django.template import engines
 from django.template.loader import render_to_string
 from django.utils.safestring import mark_safe
 
-from articles.models.article import Label
+from articles.models import Article
+from articles.models.article import Label, public_at, shown_labels
+from articles.slugs import slug_url
 
-# Each kind of card: its template and what the template is told.
-# Cards are Jinja2 templates (`reader/jinja2/`, the "fragments" engine): a page renders dozens of them.
+# Cards are macros of one Jinja2 template (`reader/jinja2/`, the "fragments" engine), called from Python:
+# a page renders dozens of them. Each kind of card: its macro and what the macro is told.
+CARDS_TEMPLATE = "reader/cards/cards.html"
 CARD_VARIANTS = {
-    "lead": ("reader/cards/lead.html", {}),
-    "list": ("reader/cards/card.html", {"show_image": True, "show_excerpt": True, "level": 2}),
-    "grid": ("reader/cards/card.html", {"show_image": True, "level": 3}),
-    "latest": ("reader/cards/card.html", {"level": 3}),
+    "lead": ("lead", {}),
+    "list": ("card", {"show_image": True, "show_excerpt": True, "level": 2}),
+    "grid": ("card", {"show_image": True, "level": 3}),
+    "latest": ("card", {"level": 3}),
 }
 
 
@@ -47,15 +52,21 @@ def hero_image(article, crop=None):
             "largest": jpeg[-1]["url"],
         }
     if article.hero_image:
+        original = _original_url(article.hero_image)
         return {
-            "src": article.hero_image.url,
+            "src": original,
             "jpeg_srcset": "",
             "webp_srcset": "",
             "width": None,
             "height": None,
-            "largest": article.hero_image.url,
+            "largest": original,
         }
     return None
+
+
+def _original_url(image):
+    """The URL of an uploaded original: an article's file, or its name as a card row reads it."""
+    return image.url if isinstance(image, FieldFile) else Article.hero_image.field.storage.url(image)
 
 
 class StorySummary(NamedTuple):
@@ -73,19 +84,20 @@ class StorySummary(NamedTuple):
     alt: str
 
 
-def story_summary(article):
-    regions, topics = article.shown_regions, article.shown_topics
+def story_summary(story):
+    """The summary of a story: an article, or a card row (`selectors.card_rows`) with the same names."""
+    regions, topics = shown_labels(story.listing_labels, "regions"), shown_labels(story.listing_labels, "topics")
     return StorySummary(
-        url=article.get_absolute_url(),
-        headline=article.headline,
-        standfirst=article.standfirst,
-        excerpt=article.excerpt,
+        url=slug_url("reader:detail", story.slug),
+        headline=story.headline,
+        standfirst=story.standfirst,
+        excerpt=story.excerpt,
         region=regions[0] if regions else None,
         topic=topics[0] if topics else None,
-        authors=article.shown_authors,
-        public_at=article.public_at,
-        image=hero_image(article, "card"),
-        alt=article.hero_alt,
+        authors=shown_labels(story.listing_labels, "authors"),
+        public_at=public_at(story),
+        image=hero_image(story, "card"),
+        alt=story.hero_alt,
     )
 
 
@@ -94,9 +106,12 @@ def check_card_variant(variant):
         raise ValueError(f"Unknown card variant {variant!r}.")
 
 
-def render_card(article, variant):
-    template_name, options = CARD_VARIANTS[variant]
-    return mark_safe(render_to_string(template_name, {"story": story_summary(article), **options}, using="fragments"))
+def render_card(story, variant):
+    """The card of a story (an article or a card row) as HTML."""
+    macro_name, options = CARD_VARIANTS[variant]
+    # The template's module, and so its macros, is made once and kept with the template in the environment's cache.
+    macro = getattr(engines["fragments"].env.get_template(CARDS_TEMPLATE).module, macro_name)
+    return mark_safe(str(macro(story_summary(story), **options)))
 
 
 def render_article_page(article):

@@ -231,10 +231,8 @@ def card_groups(groups):
     keys = [(variant, pk) for ids, variant in groups for pk in ids]
 
     def render_missing(missing):
-        articles = {article.pk: article for article in selectors.by_ids(list({pk for _variant, pk in missing}))}
-        return {
-            (variant, pk): fragments.render_card(articles[pk], variant) for variant, pk in missing if pk in articles
-        }
+        stories = {row.pk: row for row in selectors.card_rows(list({pk for _variant, pk in missing}))}
+        return {(variant, pk): fragments.render_card(stories[pk], variant) for variant, pk in missing if pk in stories}
 
     rendered = remember_many("card", keys, render_missing, tags=lambda key, _card: {article_tag(key[1])})
     return [[rendered[key] for pk in ids if (key := (variant, pk)) in rendered] for ids, variant in groups]

@@ -2,7 +2,15 @@
 
 import reversion
 
-from .article import DESK_LIST_FIELDS, SLUG_MAX_LENGTH, Article, ArticleQuerySet, Byline, SanitizedHTMLField
+from .article import (
+    CARD_FIELDS,
+    DESK_LIST_FIELDS,
+    SLUG_MAX_LENGTH,
+    Article,
+    ArticleQuerySet,
+    Byline,
+    SanitizedHTMLField,
+)
 from .drafts import EDIT_LEASE_SECONDS, Autosave, EditLease
 from .editorial import (
     PREVIEW_LINK_HOURS,
@@ -35,6 +43,7 @@ from .wire import WireItem
 
 __all__ = [
     "ARTICLE_VERSION_FOLLOWS",
+    "CARD_FIELDS",
     "DESK_LIST_FIELDS",
     "EDIT_LEASE_SECONDS",
     "HEADLINE_MAX_LENGTH",

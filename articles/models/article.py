@@ -73,10 +73,6 @@ class ArticleQuerySet(models.QuerySet):
             models.Prefetch("byline_set", queryset=Byline.objects.select_related("author")), "regions", "topics"
         )
 
-    def for_listing(self):
-        """What a card shows, bylines and tags included (`listing_labels`): one query, whatever the list length."""
-        return self.only(*CARD_FIELDS)
-
     def for_desk_list(self):
         """What the desk's article list shows: a few columns, the last editor, and bylines, regions and
         topics as plain lists (`desk_bylines`, `desk_regions`, `desk_topics`) in three queries.
@@ -127,6 +123,20 @@ class Label(NamedTuple):
 
     def get_absolute_url(self):
         return _url_of(self.model, self.slug, get_urlconf() or settings.ROOT_URLCONF, get_script_prefix())
+
+
+def public_at(story):
+    """The time readers are shown of a story (an article, or a row with LIVE.fields): when it went (or goes)
+    live, so an embargo's end when one held it back."""
+    return LIVE.moment(story) or story.publish_at
+
+
+LABELLED_MODELS = {"authors": Author, "regions": RegionTag, "topics": TopicTag}
+
+
+def shown_labels(listing_labels, name):
+    """The authors, regions or topics (name) of a story's stored `listing_labels`, as Labels."""
+    return [Label(label, slug, LABELLED_MODELS[name]) for label, slug in listing_labels.get(name, ())]
 
 
 @functools.lru_cache(maxsize=4096)
@@ -347,8 +357,7 @@ class Article(models.Model):
 
     @property
     def public_at(self):
-        """The time readers are shown: when it went (or goes) live, so an embargo's end when one held it back."""
-        return LIVE.moment(self) or self.publish_at
+        return public_at(self)
 
     @property
     def is_scheduled(self):
@@ -395,19 +404,16 @@ class Article(models.Model):
     @property
     def shown_authors(self):
         """Byline authors as pages show them (name and link), from `listing_labels`, without a query."""
-        return self._labelled("authors", Author)
+        return shown_labels(self.listing_labels, "authors")
 
     @property
     def shown_regions(self):
         """Regions by name as pages show them, from `listing_labels`."""
-        return self._labelled("regions", RegionTag)
+        return shown_labels(self.listing_labels, "regions")
 
     @property
     def shown_topics(self):
-        return self._labelled("topics", TopicTag)
-
-    def _labelled(self, name, model):
-        return [Label(label, slug, model) for label, slug in self.listing_labels.get(name, ())]
+        return shown_labels(self.listing_labels, "topics")
 
     @property
     def authors(self):

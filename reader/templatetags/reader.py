@@ -57,7 +57,7 @@ def related_articles(article):
     else:
         region_ids = tuple(tag.pk for tag in article.regions.all())
         topic_ids = tuple(tag.pk for tag in article.topics.all())
-        related = selectors.by_ids(readmodel.related_ids(article.pk, region_ids, topic_ids, selectors.RELATED_LIMIT))
+        related = selectors.card_rows(readmodel.related_ids(article.pk, region_ids, topic_ids, selectors.RELATED_LIMIT))
     return {"related": [render_card(story, "grid") for story in related]}
 
 

@@ -65,7 +65,9 @@ def test_an_item_is_a_valid_ninjs_document_with_everything_the_story_shows(clien
     assert text_body == {"role": "main", "contentType": "text/plain", "value": "First & foremost.\n\nSecond paragraph."}
     assert item["descriptions"][0]["value"] == "Traders return after the repairs."
     assert item["by"] == "Nadia Okafor"
-    assert item["people"] == [{"name": "Nadia Okafor", "rel": "author", "uri": "http://testserver/author/nadia-okafor/"}]
+    assert item["people"] == [
+        {"name": "Nadia Okafor", "rel": "author", "uri": "http://testserver/author/nadia-okafor/"}
+    ]
     assert {(s["rel"], s["name"], s["uri"]) for s in item["subjects"]} == {
         ("region", "Pimlico", "http://testserver/region/pimlico/"),
         ("topic", "Business", "http://testserver/topic/business/"),
@@ -90,10 +92,15 @@ def test_the_hero_image_comes_as_a_picture_with_its_renditions(client, ninjs_val
     assert_valid(ninjs_validator, item)
     (picture,) = item["associations"]
     assert picture["type"] == "picture" and picture["by"] == "Jo Lens"
-    assert {d["role"]: d["value"] for d in picture["descriptions"]} == {"caption": "The market", "alt": "Stalls in the rain"}
+    assert {d["role"]: d["value"] for d in picture["descriptions"]} == {
+        "caption": "The market",
+        "alt": "Stalls in the rain",
+    }
     widths = sorted({r["width"] for r in picture["renditions"]})
     assert widths == [480, 800, 1200, 1300]
-    assert all(r["href"].startswith("http://testserver/") and r["height"] == r["width"] // 2 for r in picture["renditions"])
+    assert all(
+        r["href"].startswith("http://testserver/") and r["height"] == r["width"] // 2 for r in picture["renditions"]
+    )
 
 
 def test_the_list_is_newest_first_every_item_valid_and_paged_by_cursor(client, ninjs_validator):
@@ -139,9 +146,23 @@ def test_the_list_filters_by_region_topic_author_and_time(client):
 
 @pytest.mark.parametrize(
     "query",
-    ["limit=0", "limit=101", "limit=ten", "limit=%D9%A3", "limit=", "since=yesterday", "since=2026-05-01",
-     "until=2026-02-30T10:00:00Z", "until=", "cursor=nonsense", "cursor=12_", "region=" + "x" * 300,
-     "topic=a%00b", "author=caf%C3%A9", "region="],
+    [
+        "limit=0",
+        "limit=101",
+        "limit=ten",
+        "limit=%D9%A3",
+        "limit=",
+        "since=yesterday",
+        "since=2026-05-01",
+        "until=2026-02-30T10:00:00Z",
+        "until=",
+        "cursor=nonsense",
+        "cursor=12_",
+        "region=" + "x" * 300,
+        "topic=a%00b",
+        "author=caf%C3%A9",
+        "region=",
+    ],
 )
 def test_a_bad_parameter_is_a_400_that_says_which(client, query):
     response = client.get(f"{ITEMS}?{query}")
@@ -266,5 +287,11 @@ def test_the_openapi_description_is_served_and_names_every_route(client):
     assert description["openapi"].startswith("3.")
     assert set(description["paths"]) == {"/items/", "/items/{id}/"}
     assert {p["name"] for p in description["paths"]["/items/"]["get"]["parameters"]} == {
-        "region", "topic", "author", "since", "until", "cursor", "limit"
+        "region",
+        "topic",
+        "author",
+        "since",
+        "until",
+        "cursor",
+        "limit",
     }

@@ -74,7 +74,9 @@ def test_a_scheduled_publish_from_the_form_reads_its_prefixed_times(cast):
 def test_an_invalid_form_shows_its_errors_and_takes_no_step(cast):
     article = article_in("in_review", cast)
     before = snapshot(article)
-    response = client_for(cast["editor"]).post(change_url(article), form_data(article, headline="", _transition="publish"))
+    response = client_for(cast["editor"]).post(
+        change_url(article), form_data(article, headline="", _transition="publish")
+    )
     assert response.status_code == 200
     assert response.context["adminform"].form.errors["headline"]
     assert snapshot(article) == before
@@ -101,13 +103,17 @@ def test_a_refused_step_keeps_the_saved_edit_and_says_why(cast):
     article.refresh_from_db()
     assert (article.standfirst, article.status) == ("Sharper standfirst.", "in_review")
     messages = [str(m) for m in client.get(change_url(article)).context["messages"]]
-    assert messages == ["Your changes were saved, but “Request changes” was refused: Say what needs changing: the comment is required."]
+    assert messages == [
+        "Your changes were saved, but “Request changes” was refused: Say what needs changing: the comment is required."
+    ]
 
 
 def test_a_role_refused_the_step_saves_nothing(cast):
     article = article_in("draft", cast)
     before = snapshot(article)
-    response = client_for(cast["owner"]).post(change_url(article), form_data(article, headline="x", _transition="publish"))
+    response = client_for(cast["owner"]).post(
+        change_url(article), form_data(article, headline="x", _transition="publish")
+    )
     assert response.status_code == 403
     assert snapshot(article) == before
 
@@ -136,7 +142,12 @@ def test_autosave_keeps_the_text_and_leaves_the_story_and_readers_untouched(cast
     announced.clear()
     response = client_for(cast["editor"]).post(
         autosave_url(article),
-        {"loaded_version": article.version, "store": "on", "headline": "Draft headline", "body": "<p>New</p><script>x</script>"},
+        {
+            "loaded_version": article.version,
+            "store": "on",
+            "headline": "Draft headline",
+            "body": "<p>New</p><script>x</script>",
+        },
     )
     assert response.status_code == 200
     assert response.json()["saved_at"]
@@ -205,7 +216,9 @@ def test_the_form_offers_a_pending_autosave_and_restores_it_into_the_form_only(c
 def test_an_autosave_equal_to_the_story_is_not_offered_and_discard_forgets_it(cast):
     article = article_in("draft", cast, headline="Same headline")
     client = client_for(cast["owner"])
-    Autosave.objects.create(article=article, user=cast["owner"], content={"headline": "Same headline"}, based_on_version=1)
+    Autosave.objects.create(
+        article=article, user=cast["owner"], content={"headline": "Same headline"}, based_on_version=1
+    )
     assert "Restore my autosaved text" not in client.get(change_url(article)).content.decode()
     client.post(reverse("admin:articles_article_autosave_discard", args=[article.pk]))
     assert not Autosave.objects.exists()

@@ -27,14 +27,26 @@ ALLOWED = [
         "https://www.facebook.com/plugins/post.php?href=https%3A%2F%2Fwww.facebook.com%2Fwestminster%2Fposts%2F"
         "pfbid02abc&show_text=true",
     ),
-    ("https://www.tiktok.com/@news/video/7300000000000000000", "TikTok", "https://www.tiktok.com/embed/v2/7300000000000000000"),
-    ("https://open.spotify.com/episode/4rOoJ6Egrf8K2IrywzwOMk", "Spotify", "https://open.spotify.com/embed/episode/4rOoJ6Egrf8K2IrywzwOMk"),
+    (
+        "https://www.tiktok.com/@news/video/7300000000000000000",
+        "TikTok",
+        "https://www.tiktok.com/embed/v2/7300000000000000000",
+    ),
+    (
+        "https://open.spotify.com/episode/4rOoJ6Egrf8K2IrywzwOMk",
+        "Spotify",
+        "https://open.spotify.com/embed/episode/4rOoJ6Egrf8K2IrywzwOMk",
+    ),
     (
         "https://soundcloud.com/artist/track-name",
         "SoundCloud",
         "https://w.soundcloud.com/player/?url=https%3A%2F%2Fsoundcloud.com%2Fartist%2Ftrack-name&visual=true",
     ),
-    ("https://www.google.com/maps/embed?pb=!1m18!1m12", "Google Maps", "https://www.google.com/maps/embed?pb=!1m18!1m12"),
+    (
+        "https://www.google.com/maps/embed?pb=!1m18!1m12",
+        "Google Maps",
+        "https://www.google.com/maps/embed?pb=!1m18!1m12",
+    ),
     ("https://datawrapper.dwcdn.net/AbC12/3/", "Datawrapper", "https://datawrapper.dwcdn.net/AbC12/3/"),
     ("https://flo.uri.sh/visualisation/1234567/embed", "Flourish", "https://flo.uri.sh/visualisation/1234567/embed"),
 ]
@@ -83,8 +95,14 @@ def test_lookalike_and_hostile_addresses_do_not_embed(url):
 # Pasted markup: (input, what is stored).
 HOSTILE_FIGURES = [
     ('<figure data-image="7"></figure>', '<figure data-image="7"></figure>'),
-    ('<figure data-image="7" data-caption="  A  river "></figure>', '<figure data-image="7" data-caption="A river"></figure>'),
-    ('<figure data-image="7" onclick="alert(1)" class="x" style="width:9999px"></figure>', '<figure data-image="7"></figure>'),
+    (
+        '<figure data-image="7" data-caption="  A  river "></figure>',
+        '<figure data-image="7" data-caption="A river"></figure>',
+    ),
+    (
+        '<figure data-image="7" onclick="alert(1)" class="x" style="width:9999px"></figure>',
+        '<figure data-image="7"></figure>',
+    ),
     ('<figure data-image="../../etc/passwd"></figure>', ""),
     ('<figure data-image="0"></figure>', ""),
     ('<figure data-image="-3"></figure>', ""),
@@ -94,16 +112,26 @@ HOSTILE_FIGURES = [
     ('<img src="/media/library/2026/11/x.jpg"><p>t</p>', "<p>t</p>"),
     ('<p><img src="https://other-site.example/photo.jpg" onerror="alert(1)">t</p>', "<p>t</p>"),
     ('<figure data-image="7"><p>inside</p><script>alert(1)</script></figure>', '<figure data-image="7"></figure>'),
-    ('<figure data-image="7"><figure data-image="8"></figure></figure><p>x</p>', '<figure data-image="7"></figure><p>x</p>'),
+    (
+        '<figure data-image="7"><figure data-image="8"></figure></figure><p>x</p>',
+        '<figure data-image="7"></figure><p>x</p>',
+    ),
     ('<figure data-image="7" data-embed="https://youtu.be/abc"></figure>', '<figure data-image="7"></figure>'),
     ('<iframe src="https://www.youtube.com/embed/abc"></iframe><p>x</p>', "<p>x</p>"),
-    ('<figure data-embed="https://youtu.be/abc"><iframe src="https://evil.example"></iframe></figure>',
-     '<figure data-embed="https://youtu.be/abc"></figure>'),
-    ("<figure data-caption=\"only a caption\"></figure><p>x</p>", "<p>x</p>"),
-    ('<figure data-image="7" data-caption="' + "x" * 5000 + '"></figure>', '<figure data-image="7" data-caption="' + "x" * 300 + '"></figure>'),
-    ('<figure data-image="7" data-caption="&quot;&gt;&lt;script&gt;alert(1)&lt;/script&gt;"></figure>',
-     '<figure data-image="7" data-caption="&quot;&gt;&lt;script&gt;alert(1)&lt;/script&gt;"></figure>'),
-    ("<figure " + "data-image=\"7\" " * 500 + "></figure>", '<figure data-image="7"></figure>'),
+    (
+        '<figure data-embed="https://youtu.be/abc"><iframe src="https://evil.example"></iframe></figure>',
+        '<figure data-embed="https://youtu.be/abc"></figure>',
+    ),
+    ('<figure data-caption="only a caption"></figure><p>x</p>', "<p>x</p>"),
+    (
+        '<figure data-image="7" data-caption="' + "x" * 5000 + '"></figure>',
+        '<figure data-image="7" data-caption="' + "x" * 300 + '"></figure>',
+    ),
+    (
+        '<figure data-image="7" data-caption="&quot;&gt;&lt;script&gt;alert(1)&lt;/script&gt;"></figure>',
+        '<figure data-image="7" data-caption="&quot;&gt;&lt;script&gt;alert(1)&lt;/script&gt;"></figure>',
+    ),
+    ("<figure " + 'data-image="7" ' * 500 + "></figure>", '<figure data-image="7"></figure>'),
     ("<figure>" * 200 + "deep" + "</figure>" * 200 + "<p>after</p>", "<p>after</p>"),
 ]
 
@@ -124,7 +152,10 @@ PASTED = [
         '<tr><th colspan="1" style="mso-x">Ward</th><td colspan="2" rowspan="999">Votes</td></tr></tbody></table>',
         '<table><tbody><tr><th>Ward</th><td colspan="2">Votes</td></tr></tbody></table>',
     ),
-    ('<table><tr><td onclick="x()"><img src="file:///C:/pic.png">1</td></tr></table>', "<table><tbody><tr><td>1</td></tr></tbody></table>"),
+    (
+        '<table><tr><td onclick="x()"><img src="file:///C:/pic.png">1</td></tr></table>',
+        "<table><tbody><tr><td>1</td></tr></tbody></table>",
+    ),
 ]
 
 

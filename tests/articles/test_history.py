@@ -267,7 +267,9 @@ def test_saving_an_imported_live_story_untouched_asks_for_no_correction(cast):
     assert "\n" in article.body
     editor = client_for(cast["editor"])
     # The rich-text editor sends the same text back without the line break between paragraphs.
-    response = editor.post(change_url(article), form_data(article, body="<p>First paragraph.</p><p>Second paragraph.</p>"))
+    response = editor.post(
+        change_url(article), form_data(article, body="<p>First paragraph.</p><p>Second paragraph.</p>")
+    )
     assert response.status_code == 302, response.content.decode()[:2000]
     # A real change still asks.
     response = editor.post(change_url(article), form_data(article, body="<p>First paragraph.</p><p>Changed.</p>"))
@@ -329,7 +331,10 @@ def test_an_embargoed_story_shows_readers_when_the_embargo_lifted(cast, client):
     now = timezone.now()
     article = article_in("draft", cast)
     services.article_publish(
-        article=article, user=cast["editor"], publish_at=now - timedelta(hours=5), embargo_ends_at=now - timedelta(hours=1)
+        article=article,
+        user=cast["editor"],
+        publish_at=now - timedelta(hours=5),
+        embargo_ends_at=now - timedelta(hours=1),
     )
     article = Article.objects.get(pk=article.pk)
     assert article.public_at == article.embargo_ends_at

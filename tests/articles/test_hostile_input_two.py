@@ -286,9 +286,7 @@ def test_dates_out_of_range_are_refused_by_the_publish_service(cast):
     article = article_in("in_review", cast)
     for year in (1, 1850, 9999):
         with pytest.raises(InvalidTransitionError, match="check the year"):
-            services.article_publish(
-                article=article, user=cast["editor"], publish_at=datetime(year, 1, 2, tzinfo=UTC)
-            )
+            services.article_publish(article=article, user=cast["editor"], publish_at=datetime(year, 1, 2, tzinfo=UTC))
         with pytest.raises(InvalidTransitionError, match="check the year"):
             services.article_publish(
                 article=article, user=cast["editor"], embargo_ends_at=datetime(year, 1, 2, tzinfo=UTC)
@@ -512,7 +510,8 @@ RACERS = 6
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
 @pytest.mark.skipif(
-    connection.vendor != "postgresql", reason="needs PostgreSQL (concurrent writers); run with DATABASE_URL=postgres://…"
+    connection.vendor != "postgresql",
+    reason="needs PostgreSQL (concurrent writers); run with DATABASE_URL=postgres://…",
 )
 def test_slug_race_simultaneous_creates_with_one_headline_all_succeed():
     """Six threads, each with its own connection, create a story with the same headline at the same moment."""

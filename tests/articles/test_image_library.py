@@ -125,7 +125,11 @@ def test_picking_a_hero_from_the_library_copies_its_words_and_crops(media_root):
     article.hero = image
     article_save(article=article, user=make_user("Editor"))
     article.refresh_from_db()
-    assert (article.hero_alt, article.hero_credit, article.hero_caption) == ("Crowds on Whitehall", "Agency", "Marchers")
+    assert (article.hero_alt, article.hero_credit, article.hero_caption) == (
+        "Crowds on Whitehall",
+        "Agency",
+        "Marchers",
+    )
     assert article.hero_renditions["webp"] == image.renditions["crops"]["full"]["webp"]
     article.hero = None
     article_save(article=article, user=make_user("Editor"))

@@ -121,7 +121,10 @@ def test_an_embargo_delays_the_went_live_notification(cast):
     article = article_in("in_review", cast)
     now = timezone.now()
     services.article_publish(
-        article=article, user=cast["editor"], publish_at=now + timedelta(hours=1), embargo_ends_at=now + timedelta(hours=4)
+        article=article,
+        user=cast["editor"],
+        publish_at=now + timedelta(hours=1),
+        embargo_ends_at=now + timedelta(hours=4),
     )
     assert Notification.objects.get(kind=Kind.WENT_LIVE).due_at == now + timedelta(hours=4)
 

@@ -182,6 +182,7 @@ HIDDEN = {"other_reporter": 404, "plain_staff": 404}
 # ModelAdmin's change, history and delete pages send a missing object back to the index.
 HIDDEN_REDIRECT = {"other_reporter": 302}
 
+
 def planned_draft_move(w):
     """The draft gets a planned date (before the database is compared), and the move posts another day."""
     from datetime import timedelta
@@ -240,8 +241,10 @@ ARTICLE_ROWS = [
     Row(
         "compare two versions",
         "GET",
-        lambda w: reverse("admin:articles_article_compare", args=[w["draft"].pk])
-        + f"?older={w['version'].pk}&newer={w['version'].pk}",
+        lambda w: (
+            reverse("admin:articles_article_compare", args=[w["draft"].pk])
+            + f"?older={w['version'].pk}&newer={w['version'].pk}"
+        ),
         DESK,
         ok=302,
         refused_as=HIDDEN,

@@ -59,7 +59,9 @@ def ninjs_item(**overrides):
         "type": "text",
         "headlines": [{"role": "main", "value": "Ankara weighs its options"}],
         "descriptions": [{"role": "summary", "value": "Talks continue."}],
-        "bodies": [{"contentType": "text/html", "value": "<p>First paragraph.</p><script>alert(1)</script><p>Two.</p>"}],
+        "bodies": [
+            {"contentType": "text/html", "value": "<p>First paragraph.</p><script>alert(1)</script><p>Two.</p>"}
+        ],
         "by": "Ayla Demir and Tom Hart",
         "subjects": [{"name": "Turkey", "rel": "region"}, {"name": "Defence", "rel": "topic"}],
         "infoSources": [{"name": "Agency Example", "role": "source"}],
@@ -215,7 +217,11 @@ def test_the_desk_lists_previews_drafts_and_discards_wire_copy(vocabulary):
     first = wire_receive(raw=ninjs_item().encode(), name="item.json")
     second = wire_receive(raw=b"Council budget row.\nDetails follow.\n", name="b.txt")
     listing = editor.get(reverse("admin:articles_wireitem_changelist")).content.decode()
-    assert "Ankara weighs its options" in listing and second.headline in listing and second.headline.startswith("Council budget row")
+    assert (
+        "Ankara weighs its options" in listing
+        and second.headline in listing
+        and second.headline.startswith("Council budget row")
+    )
     assert "Upload wire copy" in listing
     preview = editor.get(reverse("admin:articles_wireitem_change", args=[first.pk])).content.decode()
     assert "First paragraph." in preview and "<script>alert(1)</script>" not in preview
@@ -228,7 +234,9 @@ def test_the_desk_lists_previews_drafts_and_discards_wire_copy(vocabulary):
     assert response.status_code == 302
     assert WireItem.objects.get(pk=second.pk).status == WireItem.Status.DISCARDED
     # Handled items offer no buttons any more, and a second click changes nothing.
-    assert "Make a draft" not in editor.get(reverse("admin:articles_wireitem_change", args=[second.pk])).content.decode()
+    assert (
+        "Make a draft" not in editor.get(reverse("admin:articles_wireitem_change", args=[second.pk])).content.decode()
+    )
     editor.post(reverse("admin:articles_wireitem_draft", args=[second.pk]))
     assert Article.objects.count() == 1
 

@@ -1,6 +1,5 @@
 """A reader's journey in headless Chromium: home → section → article → author, on desktop and phone."""
 
-
 import pytest
 from django.conf import settings
 from django.core.management import call_command

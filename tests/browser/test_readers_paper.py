@@ -110,12 +110,20 @@ def test_article_with_breaking_news_most_read_share_links_and_site_pages(
     hour = timezone.now().replace(minute=0, second=0, microsecond=0)
     for position, story in enumerate(stories):
         ArticleReads.objects.create(article=story, hour=hour - timedelta(hours=2), reads=100 - position * 10)
-    BreakingNews.objects.create(article=stories[0], headline="Road closures across Pimlico after a burst water main",
-                                ends_at=timezone.now() + timedelta(hours=1))
-    StaticPage.objects.update_or_create(kind="about", defaults={
-        "title": "About us", "summary": "Local news for Westminster and Pimlico.", "is_published": True,
-        "body": "<p>We are a small newsroom.</p><h2>Our standards</h2><p>We correct our mistakes.</p>",
-    })
+    BreakingNews.objects.create(
+        article=stories[0],
+        headline="Road closures across Pimlico after a burst water main",
+        ends_at=timezone.now() + timedelta(hours=1),
+    )
+    StaticPage.objects.update_or_create(
+        kind="about",
+        defaults={
+            "title": "About us",
+            "summary": "Local news for Westminster and Pimlico.",
+            "is_published": True,
+            "body": "<p>We are a small newsroom.</p><h2>Our standards</h2><p>We correct our mistakes.</p>",
+        },
+    )
     page = page_factory(width=width, height=height)
 
     page.goto(live_server.url + "/")

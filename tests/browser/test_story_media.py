@@ -41,7 +41,9 @@ def record_third_party(page, base_url):
 
     def handle(route):
         seen.append(route.request.url)
-        route.fulfill(status=200, body="<!doctype html><title>frame</title><p>Provider frame</p>", content_type="text/html")
+        route.fulfill(
+            status=200, body="<!doctype html><title>frame</title><p>Provider frame</p>", content_type="text/html"
+        )
 
     page.route(lambda url: not url.startswith(base_url) and not url.startswith("data:"), handle)
     return seen

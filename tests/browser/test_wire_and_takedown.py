@@ -11,7 +11,9 @@ from tests.helpers.factories import make_article, make_author, make_footer, make
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def test_an_editor_takes_wire_copy_from_upload_to_draft(live_server, page_factory, screenshot, seed_file, outlet_tagline):
+def test_an_editor_takes_wire_copy_from_upload_to_draft(
+    live_server, page_factory, screenshot, seed_file, outlet_tagline
+):
     make_user("Editor", "helen", password=PASSWORD)
     make_footer(name="Site tagline", tagline=outlet_tagline, is_default=True, teaser_text="Something else")
     RegionTag.objects.create(name="Turkey")

@@ -20,4 +20,6 @@ def budget(examples, *, database=False):
         suppress.append(HealthCheck.function_scoped_fixture)
     if FUZZ_SCALE:
         return settings(max_examples=examples * FUZZ_SCALE, deadline=None, suppress_health_check=suppress)
-    return settings(max_examples=examples, deadline=None, derandomize=True, database=None, suppress_health_check=suppress)
+    return settings(
+        max_examples=examples, deadline=None, derandomize=True, database=None, suppress_health_check=suppress
+    )

@@ -34,7 +34,16 @@ def check_documents(documents, folder):
         path.write_text(html, encoding="utf-8")
         paths[path.name] = name
     result = subprocess.run(
-        ["java", "-jar", str(jar_path()), "--format", "json", "--errors-only", "--exit-zero-always", *(str(Path(folder) / file) for file in paths)],
+        [
+            "java",
+            "-jar",
+            str(jar_path()),
+            "--format",
+            "json",
+            "--errors-only",
+            "--exit-zero-always",
+            *(str(Path(folder) / file) for file in paths),
+        ],
         capture_output=True,
         text=True,
         timeout=300,

@@ -88,8 +88,20 @@ def primary_and_replica():
         primary.start()
         started.append(primary)
         _run(
-            [bin_dir / "pg_basebackup", "-h", "127.0.0.1", "-p", primary.port, "-U", "postgres",
-             "-D", replica.folder, "-R", "-X", "stream"],
+            [
+                bin_dir / "pg_basebackup",
+                "-h",
+                "127.0.0.1",
+                "-p",
+                primary.port,
+                "-U",
+                "postgres",
+                "-D",
+                replica.folder,
+                "-R",
+                "-X",
+                "stream",
+            ],
             user=user,
         )
         with open(replica.folder / "postgresql.conf", "a") as conf:
@@ -98,7 +110,9 @@ def primary_and_replica():
         started.append(replica)
         deadline = time.monotonic() + 30
         with primary.connect() as connection:
-            while not connection.execute("SELECT count(*) FROM pg_stat_replication WHERE state = 'streaming'").fetchone()[0]:
+            while not connection.execute(
+                "SELECT count(*) FROM pg_stat_replication WHERE state = 'streaming'"
+            ).fetchone()[0]:
                 if time.monotonic() > deadline:
                     raise RuntimeError("the replica did not start streaming")
                 time.sleep(0.2)

@@ -38,12 +38,27 @@ def inbox(settings):
 
 @pytest.fixture
 def stories():
-    london = make_article("Council backs the Pimlico library plan", regions=["London"], topics=["Politics"],
-                          status=Article.Status.PUBLISHED, publish_at=timezone.now() - timedelta(hours=3))
-    culture = make_article("A new gallery opens on the river", regions=["Paris"], topics=["Culture"],
-                           status=Article.Status.PUBLISHED, publish_at=timezone.now() - timedelta(hours=2))
-    old = make_article("Last week's story about the bridge", regions=["London"], topics=["Culture"],
-                       status=Article.Status.PUBLISHED, publish_at=timezone.now() - timedelta(days=3))
+    london = make_article(
+        "Council backs the Pimlico library plan",
+        regions=["London"],
+        topics=["Politics"],
+        status=Article.Status.PUBLISHED,
+        publish_at=timezone.now() - timedelta(hours=3),
+    )
+    culture = make_article(
+        "A new gallery opens on the river",
+        regions=["Paris"],
+        topics=["Culture"],
+        status=Article.Status.PUBLISHED,
+        publish_at=timezone.now() - timedelta(hours=2),
+    )
+    old = make_article(
+        "Last week's story about the bridge",
+        regions=["London"],
+        topics=["Culture"],
+        status=Article.Status.PUBLISHED,
+        publish_at=timezone.now() - timedelta(days=3),
+    )
     return london, culture, old
 
 
@@ -143,7 +158,10 @@ def test_sign_up_is_rate_limited_per_client_and_per_mailbox(client, inbox, setti
     settings.NEWSLETTER_MAILBOX_RATE = "2/h"
     assert [sign_up(client, email="same@example.org").status_code for _ in range(3)] == [302, 302, 429]
     for number in range(2):
-        assert client.post("/newsletter/", {"email": f"other{number}@example.org"}, REMOTE_ADDR="198.51.100.1").status_code == 302
+        assert (
+            client.post("/newsletter/", {"email": f"other{number}@example.org"}, REMOTE_ADDR="198.51.100.1").status_code
+            == 302
+        )
     refused = sign_up(client, email="late@example.org")
     assert refused.status_code == 429 and refused["Retry-After"] == "3600" and b"Too many sign-ups" in refused.content
     assert len(inbox.messages) == 4
@@ -151,8 +169,12 @@ def test_sign_up_is_rate_limited_per_client_and_per_mailbox(client, inbox, setti
 
 def test_the_digest_sends_each_subscriber_yesterdays_stories_in_their_sections(client, inbox, stories):
     london_story, culture_story, old_story = stories
-    hidden = make_article("A scheduled story nobody may see yet", regions=["London"],
-                          status=Article.Status.PUBLISHED, publish_at=timezone.now() + timedelta(hours=1))
+    hidden = make_article(
+        "A scheduled story nobody may see yet",
+        regions=["London"],
+        status=Article.Status.PUBLISHED,
+        publish_at=timezone.now() + timedelta(hours=1),
+    )
     subscribe_and_confirm(client, inbox, regions=[RegionTag.objects.get(name="London").pk])
     everything = services.subscribe(email="all@example.org")
     services.confirm(token=confirm_link(inbox).split("/")[-2])
@@ -195,8 +217,11 @@ def test_each_digest_starts_where_the_last_ended(client, inbox, stories, time_ma
     services.send_digest()
     first = DigestRun.objects.get()
     time_machine.shift(timedelta(hours=20))
-    make_article("An evening story between two digests", status=Article.Status.PUBLISHED,
-                 publish_at=timezone.now() - timedelta(hours=1))
+    make_article(
+        "An evening story between two digests",
+        status=Article.Status.PUBLISHED,
+        publish_at=timezone.now() - timedelta(hours=1),
+    )
     time_machine.shift(timedelta(hours=6))
     services.send_digest()
     second = DigestRun.objects.exclude(pk=first.pk).get()
@@ -325,18 +350,24 @@ def test_the_digest_never_carries_a_story_readers_cannot_see(client, inbox, stor
     hidden = {
         "draft": make_article("Hidden draft story zq1"),
         "in review": make_article("Hidden review story zq2", status=Article.Status.IN_REVIEW),
-        "scheduled": make_article("Hidden scheduled story zq3", status=Article.Status.PUBLISHED,
-                                  publish_at=now + timedelta(hours=2)),
-        "embargoed": make_article("Hidden embargoed story zq4", status=Article.Status.PUBLISHED,
-                                  publish_at=now - timedelta(hours=1)),
-        "unpublished": make_article("Hidden unpublished story zq5", status=Article.Status.UNPUBLISHED,
-                                    publish_at=now - timedelta(hours=1)),
+        "scheduled": make_article(
+            "Hidden scheduled story zq3", status=Article.Status.PUBLISHED, publish_at=now + timedelta(hours=2)
+        ),
+        "embargoed": make_article(
+            "Hidden embargoed story zq4", status=Article.Status.PUBLISHED, publish_at=now - timedelta(hours=1)
+        ),
+        "unpublished": make_article(
+            "Hidden unpublished story zq5", status=Article.Status.UNPUBLISHED, publish_at=now - timedelta(hours=1)
+        ),
     }
     Article.objects.filter(pk=hidden["embargoed"].pk).update(embargo_ends_at=now + timedelta(hours=3))
     subscribe_and_confirm(client, inbox)
     services.send_digest()
     message = inbox.messages[-1]["message"]
-    text = message.get_body(preferencelist=("plain",)).get_content() + message.get_body(preferencelist=("html",)).get_content()
+    text = (
+        message.get_body(preferencelist=("plain",)).get_content()
+        + message.get_body(preferencelist=("html",)).get_content()
+    )
     assert "Council backs the Pimlico library plan" in text
     assert [state for state, story in hidden.items() if story.headline in text or story.slug in text] == []
 

@@ -103,8 +103,6 @@ def test_without_a_proxy_the_header_is_ignored(client, editor):
             REMOTE_ADDR=ATTACKER_AT,
             HTTP_X_FORWARDED_FOR=f"192.0.2.{number}",
         )
-    locked = client.post(
-        "/admin/login/", {"username": "editor", "password": PASSWORD}, REMOTE_ADDR=ATTACKER_AT
-    )
+    locked = client.post("/admin/login/", {"username": "editor", "password": PASSWORD}, REMOTE_ADDR=ATTACKER_AT)
     assert locked.status_code == 429
     assert set(AccessAttempt.objects.values_list("ip_address", flat=True)) == {ATTACKER_AT}

@@ -291,7 +291,13 @@ def test_the_generation_is_shared_between_worker_processes(page_cache, settings)
     if settings.CACHES["page_generation"]["BACKEND"].endswith("RedisCache"):
         env.pop("PAGE_CACHE_GENERATION_DIR")
     result = subprocess.run(
-        [sys.executable, "manage.py", "shell", "-c", "from pagecache.generation import bump_generation; bump_generation()"],
+        [
+            sys.executable,
+            "manage.py",
+            "shell",
+            "-c",
+            "from pagecache.generation import bump_generation; bump_generation()",
+        ],
         cwd=PROJECT_DIR,
         env=env,
         capture_output=True,
@@ -370,6 +376,8 @@ def test_a_hit_reads_the_shared_store_once(client, page_cache, live_article, mon
     client.get("/")
     reads = []
     original = type(store).get
-    monkeypatch.setattr(type(store), "get", lambda self, key, *args, **kwargs: reads.append(key) or original(self, key, *args, **kwargs))
+    monkeypatch.setattr(
+        type(store), "get", lambda self, key, *args, **kwargs: reads.append(key) or original(self, key, *args, **kwargs)
+    )
     assert client.get("/")["X-Page-Cache"] == "hit"
     assert len(reads) == 1

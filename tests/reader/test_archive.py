@@ -48,7 +48,9 @@ def test_the_archive_lists_every_live_story_latest_first(client, dated):
 def test_the_archive_is_paginated_and_a_bad_page_is_a_404(client, dated):
     with time_machine.travel(at(2026, 12, 1, 9), tick=False):
         for n in range(25):
-            make_article(f"Filler {n}", status=Article.Status.PUBLISHED, publish_at=at(2026, 12, 1, 8) - timedelta(minutes=n))
+            make_article(
+                f"Filler {n}", status=Article.Status.PUBLISHED, publish_at=at(2026, 12, 1, 8) - timedelta(minutes=n)
+            )
         assert client.get("/news/").context["paginator"].num_pages == 2
         assert "March budget story" in client.get("/news/?page=2").content.decode()
         for bad in ("3", "0", "x", "99999999999999999999"):

@@ -36,7 +36,9 @@ def reader_urls(article, cast):
 
 
 @pytest.mark.parametrize("role", ["editor", "admin"])
-def test_an_autosave_of_a_live_story_never_reaches_readers(client, page_cache, django_capture_on_commit_callbacks, role):
+def test_an_autosave_of_a_live_story_never_reaches_readers(
+    client, page_cache, django_capture_on_commit_callbacks, role
+):
     cast = make_cast()
     with django_capture_on_commit_callbacks(execute=True):
         article = article_in(

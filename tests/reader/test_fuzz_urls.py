@@ -42,9 +42,7 @@ query_values = st.one_of(st.text(max_size=80), st.sampled_from(ODD_VALUES))
 
 @pytest.fixture
 def site():
-    make_article(
-        "Council agrees budget", status=Article.Status.PUBLISHED, regions=["Westminster"], topics=["Politics"]
-    )
+    make_article("Council agrees budget", status=Article.Status.PUBLISHED, regions=["Westminster"], topics=["Politics"])
 
 
 def assert_not_an_error(response, url):

@@ -55,7 +55,9 @@ def matrix():
     # Marked as breaking news and read more than the live story: neither the banner nor "most read" may show them.
     hour = now.replace(minute=0, second=0, microsecond=0)
     for article, _word in hidden.values():
-        BreakingNews.objects.create(article=article, starts_at=now - timedelta(hours=1), ends_at=now + timedelta(hours=5))
+        BreakingNews.objects.create(
+            article=article, starts_at=now - timedelta(hours=1), ends_at=now + timedelta(hours=5)
+        )
         ArticleReads.objects.create(article=article, hour=hour - timedelta(hours=1), reads=1000)
     ArticleReads.objects.create(article=live, hour=hour - timedelta(hours=1), reads=1)
     return live, hidden
@@ -152,11 +154,11 @@ def test_no_public_url_shows_a_hidden_article(client, matrix):
 
 
 def test_articles_read_by_id_are_only_the_live_ones(matrix):
-    from reader.selectors import by_ids
+    from reader.selectors import card_rows
 
     live, hidden = matrix
     ids = [article.pk for article, _word in hidden.values()]
-    assert by_ids([*ids, live.pk, *reversed(ids)]) == [live]
+    assert [row.pk for row in card_rows([*ids, live.pk, *reversed(ids)])] == [live.pk]
 
 
 def test_hidden_article_and_its_only_sections_are_404_like_a_missing_page(client, matrix):

@@ -30,8 +30,12 @@ BROWSER = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko
 def stories(django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
         return [
-            make_article(f"Pimlico story {n}", status=Article.Status.PUBLISHED, regions=["Pimlico"],
-                         publish_at=timezone.now() - timedelta(hours=n + 1))
+            make_article(
+                f"Pimlico story {n}",
+                status=Article.Status.PUBLISHED,
+                regions=["Pimlico"],
+                publish_at=timezone.now() - timedelta(hours=n + 1),
+            )
             for n in range(3)
         ]
 
@@ -65,8 +69,13 @@ def test_a_breaking_story_shows_a_banner_on_every_page_until_it_ends_by_itself(
     with time_machine.travel(start, tick=False):
         for url in pages(stories):
             assert client.get(url).status_code == 200 and cached(client, url)
-        mark_breaking(stories[0], editor, django_capture_on_commit_callbacks, headline="Fire at Pimlico station",
-                      ends_at=start + timedelta(minutes=30))
+        mark_breaking(
+            stories[0],
+            editor,
+            django_capture_on_commit_callbacks,
+            headline="Fire at Pimlico station",
+            ends_at=start + timedelta(minutes=30),
+        )
         for url in pages(stories):
             html = client.get(url).content.decode()
             assert 'class="breaking"' in html and "Fire at Pimlico station" in html, url
@@ -82,8 +91,9 @@ def test_a_banner_waits_for_its_story_to_go_live_and_leaves_with_it(
     start = timezone.now()
     with time_machine.travel(start, tick=False):
         with django_capture_on_commit_callbacks(execute=True):
-            scheduled = make_article("Scheduled breaking story", status=Article.Status.PUBLISHED,
-                                     publish_at=start + timedelta(minutes=10))
+            scheduled = make_article(
+                "Scheduled breaking story", status=Article.Status.PUBLISHED, publish_at=start + timedelta(minutes=10)
+            )
             make_article("Something else", status=Article.Status.PUBLISHED)
         mark_breaking(scheduled, editor, django_capture_on_commit_callbacks, ends_at=start + timedelta(hours=1))
         assert "Scheduled breaking story" not in client.get("/").content.decode()
@@ -109,7 +119,9 @@ def test_only_editors_mark_breaking_news_and_only_published_stories(stories, dja
     with pytest.raises(ValidationError, match="end after it starts"):
         now = timezone.now()
         paper.breaking_news_save(
-            banner=BreakingNews(article=stories[0], starts_at=now + timedelta(hours=2), ends_at=now + timedelta(hours=1)),
+            banner=BreakingNews(
+                article=stories[0], starts_at=now + timedelta(hours=2), ends_at=now + timedelta(hours=1)
+            ),
             user=make_user("Editor"),
         )
     assert not BreakingNews.objects.exists()
@@ -119,11 +131,17 @@ def test_the_desk_marks_a_story_breaking(client, stories, editor):
     client.force_login(editor)
     assert client.get("/admin/articles/breakingnews/add/").status_code == 200
     ends = timezone.localtime() + timedelta(hours=1)
-    response = client.post("/admin/articles/breakingnews/add/", {
-        "article": stories[0].pk, "headline": "", "starts_at_0": timezone.localtime().strftime("%d/%m/%Y"),
-        "starts_at_1": timezone.localtime().strftime("%H:%M:%S"), "ends_at_0": ends.strftime("%d/%m/%Y"),
-        "ends_at_1": ends.strftime("%H:%M:%S"),
-    })
+    response = client.post(
+        "/admin/articles/breakingnews/add/",
+        {
+            "article": stories[0].pk,
+            "headline": "",
+            "starts_at_0": timezone.localtime().strftime("%d/%m/%Y"),
+            "starts_at_1": timezone.localtime().strftime("%H:%M:%S"),
+            "ends_at_0": ends.strftime("%d/%m/%Y"),
+            "ends_at_1": ends.strftime("%H:%M:%S"),
+        },
+    )
     assert response.status_code == 302, response.content.decode()[:2000]
     assert BreakingNews.objects.get().created_by == editor
     client.logout()
@@ -143,11 +161,16 @@ def test_site_pages_are_edited_in_the_desk_and_served_at_clean_addresses(
     assert client.get("/").status_code == 200 and cached(client, "/")
     client.force_login(editor)
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post("/admin/articles/staticpage/add/", {
-            "kind": "about", "title": "About us", "summary": "Who we are.",
-            "body": '<p>We report on <a href="https://example.org" onclick="x()">Pimlico</a>.</p><script>alert(1)</script>',
-            "is_published": "on",
-        })
+        response = client.post(
+            "/admin/articles/staticpage/add/",
+            {
+                "kind": "about",
+                "title": "About us",
+                "summary": "Who we are.",
+                "body": '<p>We report on <a href="https://example.org" onclick="x()">Pimlico</a>.</p><script>alert(1)</script>',
+                "is_published": "on",
+            },
+        )
     assert response.status_code == 302
     client.logout()
     page = client.get("/about/")
@@ -180,8 +203,16 @@ def test_the_beacon_counts_reads_per_hour_without_cookies_or_personal_data(clien
     assert client.get(url).status_code == 405
 
 
-@pytest.mark.parametrize("agent", ["", "Googlebot/2.1 (+http://www.google.com/bot.html)", "curl/8.5.0",
-                                   "facebookexternalhit/1.1", "Mozilla/5.0 HeadlessChrome/131.0"])
+@pytest.mark.parametrize(
+    "agent",
+    [
+        "",
+        "Googlebot/2.1 (+http://www.google.com/bot.html)",
+        "curl/8.5.0",
+        "facebookexternalhit/1.1",
+        "Mozilla/5.0 HeadlessChrome/131.0",
+    ],
+)
 def test_bots_are_not_counted(client, stories, agent):
     assert client.post(f"/read/{stories[0].pk}/", HTTP_USER_AGENT=agent).status_code == 204
     assert not ArticleReads.objects.exists()
@@ -229,7 +260,9 @@ def test_most_read_shows_the_last_days_whole_hours_and_turns_over_on_the_hour(
         home = client.get("/")
         assert home["X-Page-Cache"] == "miss"
         most_read = home.content.decode().split('id="most-read-heading"')[1].split("</section>")[0]
-        assert most_read.index("Pimlico story 2") < most_read.index("Pimlico story 0") < most_read.index("Pimlico story 1")
+        assert (
+            most_read.index("Pimlico story 2") < most_read.index("Pimlico story 0") < most_read.index("Pimlico story 1")
+        )
     with time_machine.travel(hour + timedelta(hours=1, seconds=2), tick=False):
         with django_capture_on_commit_callbacks(execute=True):
             services.article_unpublish(article=Article.objects.get(pk=stories[2].pk), user=make_user("Editor"))
@@ -296,22 +329,29 @@ def test_with_nothing_remembered_a_page_reads_its_frame_once(client, stories, me
 
 
 @pytest.mark.parametrize(
-    "earliest", ["a story goes live", "a footer opens", "a footer closes", "a banner opens", "a banner closes",
-                 "the hour turns"]
+    "earliest",
+    ["a story goes live", "a footer opens", "a footer closes", "a banner opens", "a banner closes", "the hour turns"],
 )
 def test_every_schedule_is_probed_in_one_query(earliest, stories, django_assert_num_queries):
     """The next scheduled change is the earliest moment any registered schedule names, read in one statement."""
     now = timezone.now().replace(minute=30, second=0, microsecond=0)
     soon, later = now + timedelta(minutes=10), now + timedelta(hours=3)
     with time_machine.travel(now, tick=False):
-        make_article("Scheduled", status=Article.Status.PUBLISHED,
-                     publish_at=soon if earliest == "a story goes live" else later)
+        make_article(
+            "Scheduled", status=Article.Status.PUBLISHED, publish_at=soon if earliest == "a story goes live" else later
+        )
         make_footer(starts_at=soon if earliest == "a footer opens" else later, ends_at=later + timedelta(hours=1))
         make_footer(ends_at=soon if earliest == "a footer closes" else later + timedelta(minutes=1))
-        BreakingNews.objects.create(article=stories[0], starts_at=soon if earliest == "a banner opens" else later,
-                                    ends_at=later + timedelta(hours=1))
-        BreakingNews.objects.create(article=stories[1], starts_at=now - timedelta(minutes=5),
-                                    ends_at=soon if earliest == "a banner closes" else later + timedelta(minutes=2))
+        BreakingNews.objects.create(
+            article=stories[0],
+            starts_at=soon if earliest == "a banner opens" else later,
+            ends_at=later + timedelta(hours=1),
+        )
+        BreakingNews.objects.create(
+            article=stories[1],
+            starts_at=now - timedelta(minutes=5),
+            ends_at=soon if earliest == "a banner closes" else later + timedelta(minutes=2),
+        )
         if earliest == "the hour turns":
             ArticleReads.objects.create(article=stories[2], hour=now.replace(minute=0), reads=1)
         expected = now.replace(minute=0) + timedelta(hours=1) if earliest == "the hour turns" else soon
@@ -386,7 +426,8 @@ def archive(request):
     live = list(Article.objects.live().order_by("-publish_at")[:8])
     hour = timezone.now().replace(minute=0, second=0, microsecond=0)
     ArticleReads.objects.bulk_create(
-        ArticleReads(article=story, hour=hour - timedelta(hours=n % 3 + 1), reads=10 + n) for n, story in enumerate(live)
+        ArticleReads(article=story, hour=hour - timedelta(hours=n % 3 + 1), reads=10 + n)
+        for n, story in enumerate(live)
     )
     BreakingNews.objects.create(article=live[0], ends_at=timezone.now() + timedelta(hours=1))
     clear_caches()
@@ -420,12 +461,18 @@ def test_home_and_article_with_most_read_and_a_banner_stay_within_their_budgets(
 # Author pages -----------------------------------------------------------------------------------------------------
 
 
-def test_author_pages_show_photo_role_and_bio_and_the_desk_refuses_a_fake_photo(client, django_capture_on_commit_callbacks):
+def test_author_pages_show_photo_role_and_bio_and_the_desk_refuses_a_fake_photo(
+    client, django_capture_on_commit_callbacks
+):
     from tests.helpers.factories import make_author
     from tests.helpers.images import image_bytes, upload
 
-    author = make_author("Amira Patel", title="Westminster correspondent", bio="Covers the council and the courts.",
-                         photo=upload("amira.png", image_bytes("PNG", size=(300, 300)), "image/png"))
+    author = make_author(
+        "Amira Patel",
+        title="Westminster correspondent",
+        bio="Covers the council and the courts.",
+        photo=upload("amira.png", image_bytes("PNG", size=(300, 300)), "image/png"),
+    )
     with django_capture_on_commit_callbacks(execute=True):
         make_article("Council budget passes", status=Article.Status.PUBLISHED, authors=[author])
     html = client.get(author.get_absolute_url()).content.decode()
@@ -434,10 +481,16 @@ def test_author_pages_show_photo_role_and_bio_and_the_desk_refuses_a_fake_photo(
 
     admin = make_user("Admin")
     client.force_login(admin)
-    response = client.post(f"/admin/articles/author/{author.pk}/change/", {
-        "name": "Amira Patel", "slug": author.slug, "title": "Westminster correspondent", "bio": "",
-        "photo": upload("photo.jpg", b"<?php echo 'not an image'; ?>"),
-    })
+    response = client.post(
+        f"/admin/articles/author/{author.pk}/change/",
+        {
+            "name": "Amira Patel",
+            "slug": author.slug,
+            "title": "Westminster correspondent",
+            "bio": "",
+            "photo": upload("photo.jpg", b"<?php echo 'not an image'; ?>"),
+        },
+    )
     assert response.status_code == 200 and "errornote" in response.content.decode()
     author.refresh_from_db()
     assert author.bio == "Covers the council and the courts."

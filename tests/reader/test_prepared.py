@@ -19,8 +19,12 @@ def stories(django_capture_on_commit_callbacks):
     now = timezone.now()
     with django_capture_on_commit_callbacks(execute=True):
         return [
-            make_article(f"Pimlico story {n}", status=Article.Status.PUBLISHED, regions=["Pimlico"],
-                         publish_at=now + timedelta(hours=n - 2))
+            make_article(
+                f"Pimlico story {n}",
+                status=Article.Status.PUBLISHED,
+                regions=["Pimlico"],
+                publish_at=now + timedelta(hours=n - 2),
+            )
             for n in range(4)
         ]
 
@@ -31,13 +35,18 @@ def test_rows_are_the_querysets_own_at_each_moment_from_one_composition(stories)
     @PreparedRead
     def went_live(since, at):
         built.append((since, at))
-        return ListingEntry.objects.live(at).of("all").filter(public_at__gte=since).values_list("article_id", "public_at")
+        return (
+            ListingEntry.objects.live(at).of("all").filter(public_at__gte=since).values_list("article_id", "public_at")
+        )
 
     now = timezone.now()
-    for since, at in [(now - timedelta(days=1), now), (now - timedelta(hours=1), now + timedelta(hours=3)),
-                      (now + timedelta(hours=5), now + timedelta(hours=6))]:
-        expected = ListingEntry.objects.live(at).of("all").filter(public_at__gte=since).values_list(
-            "article_id", "public_at"
+    for since, at in [
+        (now - timedelta(days=1), now),
+        (now - timedelta(hours=1), now + timedelta(hours=3)),
+        (now + timedelta(hours=5), now + timedelta(hours=6)),
+    ]:
+        expected = (
+            ListingEntry.objects.live(at).of("all").filter(public_at__gte=since).values_list("article_id", "public_at")
         )
         rows = went_live((since, at))
         # The same rows, converted as the ORM converts them (aware datetimes on SQLite too).
@@ -75,7 +84,9 @@ def test_a_builder_that_does_not_use_its_moment_as_given_is_refused():
 def test_the_banner_opens_and_closes_with_the_moment_read_at(stories, settings):
     now = timezone.now()
     settings.NAV_SECTIONS = [("region", "pimlico")]
-    BreakingNews.objects.create(article=stories[1], starts_at=now + timedelta(minutes=30), ends_at=now + timedelta(hours=2))
+    BreakingNews.objects.create(
+        article=stories[1], starts_at=now + timedelta(minutes=30), ends_at=now + timedelta(hours=2)
+    )
     assert paper.furniture(now)["banner"] is None
     assert paper.furniture(now + timedelta(hours=1))["banner"]["pk"] == stories[1].pk
     assert paper.furniture(now + timedelta(hours=3))["banner"] is None
@@ -90,14 +101,21 @@ def test_the_banner_opens_and_closes_with_the_moment_read_at(stories, settings):
 def test_the_default_footer_is_the_site_default_at_each_moment(stories):
     now = timezone.now()
     make_footer(name="Not the default", teaser_text="Elsewhere")
-    make_footer(is_default=True, teaser_article=stories[3], starts_at=now + timedelta(minutes=10),
-                ends_at=now + timedelta(hours=5))
+    make_footer(
+        is_default=True,
+        teaser_article=stories[3],
+        starts_at=now + timedelta(minutes=10),
+        ends_at=now + timedelta(hours=5),
+    )
     for at in [now, now + timedelta(minutes=30), now + timedelta(hours=2), now + timedelta(hours=6)]:
         expected, footer = PromoFooter.objects.site_default(at), paper.default_footer(at)
         assert (footer is None) == (expected is None), at
         if expected is not None:
             assert (footer.pk, footer.tagline, footer.teaser(), footer.teaser(exclude=stories[3])) == (
-                expected.pk, expected.tagline, expected.teaser(), expected.teaser(exclude=stories[3])
+                expected.pk,
+                expected.tagline,
+                expected.teaser(),
+                expected.teaser(exclude=stories[3]),
             )
     # The teased story goes live an hour from now: teased from then on, and never under itself.
     with time_machine.travel(now + timedelta(minutes=30), tick=False):

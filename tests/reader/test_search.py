@@ -145,7 +145,7 @@ def test_a_publish_shows_up_in_a_remembered_search(client, stories, settings, dj
 
 def test_the_results_cards_read_their_rows_by_primary_key(stories):
     with CaptureQueriesContext(connection) as queries:
-        assert len(selectors.by_ids(ranked_ids("lantern"))) == 3
+        assert len(selectors.card_rows(ranked_ids("lantern"))) == 3
     rows = queries.captured_queries[1]["sql"]
     assert rows.startswith('SELECT "articles_article"."id"'), rows
     if connection.vendor == "sqlite":

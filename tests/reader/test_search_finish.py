@@ -74,13 +74,17 @@ def test_results_show_a_passage_with_the_query_marked(client, stories):
 
 
 def test_a_passage_keeps_paragraphs_apart(client, stories):
-    Article.objects.filter(pk=stories["lantern"].pk).update(body="<p>At the finish.</p><p>Lantern bearers &amp; friends.</p>")
+    Article.objects.filter(pk=stories["lantern"].pk).update(
+        body="<p>At the finish.</p><p>Lantern bearers &amp; friends.</p>"
+    )
     body = client.get("/search/?q=lantern").content.decode()
     assert "At the finish. <mark>Lantern</mark> bearers &amp; friends." in body
 
 
 def test_a_passage_never_lets_story_markup_through(client, stories):
-    Article.objects.filter(pk=stories["lantern"].pk).update(body="<p>A lantern &lt;script&gt;alert(1)&lt;/script&gt; here.</p>")
+    Article.objects.filter(pk=stories["lantern"].pk).update(
+        body="<p>A lantern &lt;script&gt;alert(1)&lt;/script&gt; here.</p>"
+    )
     body = client.get("/search/?q=lantern").content.decode()
     assert "<script>alert" not in body
 

@@ -80,7 +80,9 @@ def story(settings):
     give_hero_image(article, alt=payload("hero_alt"))
     Correction.objects.create(article=article, text=payload("correction text"))
     # Names and descriptions as an admin could have saved them before any check, and the headline likewise.
-    RegionTag.objects.filter(pk=region.pk).update(name=payload("region name"), description=payload("region description"))
+    RegionTag.objects.filter(pk=region.pk).update(
+        name=payload("region name"), description=payload("region description")
+    )
     TopicTag.objects.filter(pk=topic.pk).update(name=payload("topic name"), description=payload("topic description"))
     Article.objects.filter(pk=article.pk).update(headline=payload("headline"))
     listings.rebuild()

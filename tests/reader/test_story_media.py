@@ -67,9 +67,10 @@ def test_embeds_are_placeholders_that_load_nothing_until_asked(client, media_roo
     assert 'data-embed-src="https://www.youtube-nocookie.com/embed/dQw4w9WgXcQ"' in placeholder
     assert "Load video" in placeholder and f'href="{YOUTUBE}"' in placeholder
     # No element the browser fetches on its own points at a provider.
-    assert not re.search(r'(?<![\w-])(?:src|srcset|href)="https://[^"]*(?:youtube|ytimg|google)[^"]*"', html.replace(
-        f'href="{YOUTUBE}"', ""
-    ))
+    assert not re.search(
+        r'(?<![\w-])(?:src|srcset|href)="https://[^"]*(?:youtube|ytimg|google)[^"]*"',
+        html.replace(f'href="{YOUTUBE}"', ""),
+    )
     assert 'src="/static/reader/embeds.js"' in html
     csp = response.headers["Content-Security-Policy"]
     frame_src = re.search(r"frame-src ([^;]*)", csp).group(1).split()

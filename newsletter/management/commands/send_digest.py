@@ -12,7 +12,9 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("--edition", help="The day to send, YYYY-MM-DD (default: today in the newsroom's time zone).")
+        parser.add_argument(
+            "--edition", help="The day to send, YYYY-MM-DD (default: today in the newsroom's time zone)."
+        )
 
     def handle(self, *args, edition=None, **options):
         if edition:

@@ -15,17 +15,17 @@ VALID = (Path(__file__).parent / "data" / "pimlico-post-wxr-1.2.xml").read_bytes
 # WordPress's own pieces, mixed with anything: shortcodes, block comments, paragraphs and stray markup.
 wordpress_bits = st.sampled_from(
     [
-        "[caption id=\"attachment_1\" width=\"300\"]",
+        '[caption id="attachment_1" width="300"]',
         "[/caption]",
         "<!-- wp:paragraph -->",
         "<!-- /wp:paragraph -->",
-        "<!-- wp:image {\"id\":1} -->",
-        "<img src=\"/wp-content/uploads/a.jpg\" alt=\"x\">",
+        '<!-- wp:image {"id":1} -->',
+        '<img src="/wp-content/uploads/a.jpg" alt="x">',
         "<p>",
         "</p>",
         "\n\n",
         "<script>alert(1)</script>",
-        "<a href=\"javascript:alert(1)\">",
+        '<a href="javascript:alert(1)">',
         "]]>",
         "&amp;",
         "&#0;",
@@ -69,7 +69,10 @@ def test_any_post_in_a_well_formed_export_is_read_in_full(tmp_path_factory, titl
     post = items[-1]
     assert post.post_id == 7
     assert xml_safe(title).strip() in post.title or post.title.strip() == xml_safe(title).strip()
-    assert post.content.replace("\r\n", "\n").strip() == xml_safe(content).replace("\r\n", "\n").replace("\r", "\n").strip()
+    assert (
+        post.content.replace("\r\n", "\n").strip()
+        == xml_safe(content).replace("\r\n", "\n").replace("\r", "\n").strip()
+    )
 
 
 @budget(150)
