@@ -8,7 +8,8 @@ stand-in moments, keeps the compiled statement, and runs it with the real moment
 places. Rows go through the queryset's own converters, so they are what the queryset itself returns.
 
 A builder may use each moment only as given (in filters or annotations), never a moment computed from
-one, and everything else that shapes its SQL (a setting, a limit) must be in the key.
+one. Values (ids, slugs) go in as stand-ins too, under the same rule; everything else that shapes its
+SQL (a setting, a limit, a model) must be in the key.
 """
 
 from datetime import UTC, datetime, timedelta
@@ -19,43 +20,59 @@ from django.db import connections, router
 STAND_IN = datetime(2000, 1, 1, 0, 0, 0, 100001, tzinfo=UTC)
 
 
+# Stand-ins for values, by type: text no one types, and numbers no query writes out itself that every
+# integer column but the smallest accepts (Django drops a lookup whose number a column cannot hold).
+STAND_IN_NUMBER = 2_147_000_000
+STAND_IN_TEXT = "\x1fstand-in-"
+
+
+def stand_in(value, index):
+    if isinstance(value, bool) or not isinstance(value, int | str):
+        raise TypeError(f"A prepared read takes numbers and text as values, not {type(value).__name__}.")
+    return STAND_IN_NUMBER + index if isinstance(value, int) else f"{STAND_IN_TEXT}{index}"
+
+
 class PreparedRead:
     def __init__(self, build):
-        """build(*moments, *key) returns a `values_list()` queryset."""
+        """build(*moments, *values, *key) returns a `values_list()` queryset."""
         self.build = build
         self.models = {}
         self.statements = {}
 
-    def __call__(self, moments, key=()):
-        """The rows of build(*moments, *key): a list of tuples."""
-        moments, key = tuple(moments), tuple(key)
+    def __call__(self, moments, key=(), values=()):
+        """The rows of build(*moments, *values, *key): a list of tuples."""
+        moments, values, key = tuple(moments), tuple(values), tuple(key)
         stand_ins = tuple(STAND_IN + timedelta(microseconds=index) for index in range(len(moments)))
+        stand_ins += tuple(stand_in(value, index) for index, value in enumerate(values))
+        shape = (key, tuple(type(value) for value in values))
         queryset = None
-        if key not in self.models:
+        if shape not in self.models:
             queryset = self.build(*stand_ins, *key)
-            self.models[key] = queryset.model
+            self.models[shape] = queryset.model
         # The database the ORM would read from now: the router may send reads to a replica, or not.
-        using = router.db_for_read(self.models[key])
-        statement = self.statements.get((using, key))
+        using = router.db_for_read(self.models[shape])
+        statement = self.statements.get((using, shape))
         if statement is None:
             queryset = queryset if queryset is not None else self.build(*stand_ins, *key)
-            statement = self.statements[(using, key)] = self.prepare(queryset, stand_ins, using)
+            statement = self.statements[(using, shape)] = self.prepare(queryset, stand_ins, len(moments), using)
         compiler, sql, params, slots = statement
         operations = connections[using].ops
-        values = [operations.adapt_datetimefield_value(moment) for moment in moments]
-        bound = [values[slots[index]] if index in slots else param for index, param in enumerate(params)]
+        given = [operations.adapt_datetimefield_value(moment) for moment in moments] + list(values)
+        bound = [given[slots[index]] if index in slots else param for index, param in enumerate(params)]
         with connections[using].cursor() as cursor:
             cursor.execute(sql, bound)
             rows = cursor.fetchall()
         return list(compiler.results_iter([rows], tuple_expected=True))
 
     @staticmethod
-    def prepare(queryset, stand_ins, using):
-        """(compiler, sql, params, {parameter index: moment index}) of queryset on the database `using`."""
+    def prepare(queryset, stand_ins, moment_count, using):
+        """(compiler, sql, params, {parameter index: stand-in index}) of queryset on the database `using`."""
         compiler = queryset.query.get_compiler(using)
         sql, params = compiler.as_sql()
-        adapted = [connections[using].ops.adapt_datetimefield_value(moment) for moment in stand_ins]
+        operations = connections[using].ops
+        adapted = [operations.adapt_datetimefield_value(moment) for moment in stand_ins[:moment_count]]
+        adapted += stand_ins[moment_count:]
         slots = {index: adapted.index(param) for index, param in enumerate(params) if param in adapted}
         if set(slots.values()) != set(range(len(stand_ins))):
-            raise ValueError("A prepared read's builder must use every moment it is given, as given.")
+            raise ValueError("A prepared read's builder must use every moment and value it is given, as given.")
         return compiler, sql, params, slots

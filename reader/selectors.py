@@ -10,7 +10,7 @@ thing is None, and the view decides.
 
 from datetime import date, datetime, time, timedelta
 
-from django.db import connection
+from django.db import connection, router
 from django.db.models import Exists, F, OuterRef, Prefetch, Value, prefetch_related_objects
 from django.utils import timezone
 
@@ -260,9 +260,14 @@ def public_tag_list(vocabulary):
 
 def listing_count(kind, pk, *, at=None):
     """How many live articles a list has (now or at `at`): its stored count less its entries still to go live,
-    one query that never walks the list."""
-    live = ListingCount.objects.of(kind, pk or 0).with_live(at).values_list("live", flat=True)
-    return next(iter(live[:1]), 0)  # no row: the list has no entries
+    one query that never walks the list, composed once per process."""
+    rows = _listing_count_rows((at or timezone.now(),), values=(kind, pk or 0))
+    return rows[0][0] if rows else 0  # no row: the list has no entries
+
+
+@PreparedRead
+def _listing_count_rows(at, kind, key):
+    return ListingCount.objects.of(kind, key).with_live(at).values_list("live")[:1]
 
 
 def _carries_live_articles(kind, at=None):
@@ -270,10 +275,26 @@ def _carries_live_articles(kind, at=None):
     return Exists(ListingEntry.objects.live(at).filter(kind=kind, key=OuterRef("pk")))
 
 
-def public_tag(vocabulary, slug):
-    """The tag of this vocabulary at slug while it carries a live article, else None."""
+def public_tag(vocabulary, slug, at=None):
+    """The tag of this vocabulary at slug while it carries a live article (now or at `at`), else None."""
+    rows = _public_tag_rows((at or timezone.now(),), key=(vocabulary,), values=(slug,))
+    return _first_instance(VOCABULARIES[vocabulary][0], rows)
+
+
+@PreparedRead
+def _public_tag_rows(at, slug, vocabulary):
     tag_model, _through = VOCABULARIES[vocabulary]
-    return tag_model.objects.filter(_carries_live_articles(vocabulary), slug=slug).first()
+    tags = tag_model.objects.filter(_carries_live_articles(vocabulary, at), slug=slug).order_by("pk")
+    return tags.values_list(*_column_names(tag_model))[:1]
+
+
+def _column_names(model):
+    return [field.attname for field in model._meta.concrete_fields]
+
+
+def _first_instance(model, rows):
+    """The model instance of the first of rows (read in the order of `_column_names`), or None."""
+    return model.from_db(router.db_for_read(model), _column_names(model), rows[0]) if rows else None
 
 
 def _on_list(kind, pk):
@@ -292,8 +313,15 @@ def public_authors():
     return Author.objects.filter(_carries_live_articles("author")).order_by("name")
 
 
-def public_author(slug):
-    return public_authors().filter(slug=slug).first()
+def public_author(slug, at=None):
+    """The author at slug while on a live story's byline (now or at `at`), else None."""
+    return _first_instance(Author, _public_author_rows((at or timezone.now(),), values=(slug,)))
+
+
+@PreparedRead
+def _public_author_rows(at, slug):
+    authors = Author.objects.filter(_carries_live_articles("author", at), slug=slug).order_by("pk")
+    return authors.values_list(*_column_names(Author))[:1]
 
 
 def author_articles(author, *, queryset=None):

@@ -77,7 +77,7 @@ def test_a_builder_that_does_not_use_its_moment_as_given_is_refused():
     def derived(at):
         return Article.objects.filter(publish_at__lte=at - timedelta(hours=1)).values_list("pk")
 
-    with pytest.raises(ValueError, match="every moment it is given"):
+    with pytest.raises(ValueError, match="every moment and value it is given"):
         derived((timezone.now(),))
 
 
@@ -124,3 +124,32 @@ def test_the_default_footer_is_the_site_default_at_each_moment(stories):
         footer = paper.default_footer(timezone.now())
         assert footer.teaser() == ("Pimlico story 3", stories[3].get_absolute_url())
         assert footer.teaser(exclude=stories[3]) is None
+
+
+def test_values_are_stand_ins_too_one_composition_for_every_id_and_slug(stories):
+    built = []
+
+    @PreparedRead
+    def on_list(at, kind, key):
+        built.append((kind, key))
+        return ListingEntry.objects.live(at).of(kind, key).values_list("article_id")
+
+    pimlico = stories[0].regions.get()
+    now = timezone.now()
+    assert sorted(on_list((now,), values=("region", pimlico.pk))) == sorted(
+        (story.pk,) for story in stories[:3]
+    )
+    assert on_list((now,), values=("region", pimlico.pk + 1000)) == []
+    assert len(on_list((now,), values=("all", 0))) == 3
+    assert len(built) == 1
+    with pytest.raises(TypeError, match="numbers and text"):
+        on_list((now,), values=("region", 1.5))
+
+
+def test_a_builder_that_changes_a_value_is_refused():
+    @PreparedRead
+    def by_slug(at, slug):
+        return Article.objects.filter(slug__startswith=slug, updated_at__lte=at).values_list("pk")
+
+    with pytest.raises(ValueError, match="every moment and value it is given"):
+        by_slug((timezone.now(),), values=("lantern",))
