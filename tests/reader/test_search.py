@@ -179,7 +179,9 @@ def test_postgres_search_uses_the_stored_vector_index_and_sqlite_the_fts_table(s
         # of every story: no article row is read.
         assert steps[0].startswith("SCAN articles_article_search VIRTUAL TABLE"), plan
         assert not [step for step in steps if "articles_article " in f"{step} "], plan
-        (probe,) = [step for step in steps if step.startswith("SEARCH")]
+        # The rank: whether each column holds the query, read from the FTS index within the candidates' range.
+        assert len([step for step in steps if step.startswith("SCAN articles_article_search")]) == 4, plan
+        (probe,) = [step for step in steps if step.startswith("SEARCH entry")]
         assert probe.startswith("SEARCH entry USING INDEX"), plan
         assert probe.endswith("(article_id=? AND kind=? AND key=?)"), plan
         with connection.cursor() as cursor:
