@@ -41,6 +41,11 @@ class PreparedRead:
 
     def __call__(self, moments, key=(), values=()):
         """The rows of build(*moments, *values, *key): a list of tuples."""
+        return list(self.rows(moments, key, values))
+
+    def rows(self, moments, key=(), values=()):
+        """The rows of build(*moments, *values, *key), each converted only when reached: for a reader who
+        stops at the first that will do."""
         moments, values, key = tuple(moments), tuple(values), tuple(key)
         stand_ins = tuple(STAND_IN + timedelta(microseconds=index) for index in range(len(moments)))
         stand_ins += tuple(stand_in(value, index) for index, value in enumerate(values))
@@ -62,7 +67,7 @@ class PreparedRead:
         with connections[using].cursor() as cursor:
             cursor.execute(sql, bound)
             rows = cursor.fetchall()
-        return list(compiler.results_iter([rows], tuple_expected=True))
+        return compiler.results_iter([rows], tuple_expected=True)
 
     @staticmethod
     def prepare(queryset, stand_ins, moment_count, using):

@@ -4,11 +4,13 @@ Locations are absolute on SITE_URL, like canonical links, whatever host the
 request came in on.
 """
 
+from collections import namedtuple
 from datetime import timedelta
+from typing import NamedTuple
 from urllib.parse import urlsplit
 
 from django.contrib.sitemaps import Sitemap
-from django.contrib.sitemaps.views import SitemapIndexItem, x_robots_tag
+from django.contrib.sitemaps.views import x_robots_tag
 from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.template.loader import render_to_string
@@ -16,9 +18,12 @@ from django.urls import reverse
 from django.utils import timezone
 
 from articles.models import LIVE, Article
+from articles.slugs import slug_url
+from pagecache.paginator import LazyPages
 
 from . import readmodel, selectors
 from .links import absolute, site_url
+from .prepared import PreparedRead
 
 NEWS_WINDOW = timedelta(hours=48)
 NEWS_LIMIT = 1000  # Google News reads at most this many entries
@@ -44,10 +49,12 @@ class ArticleSitemap(SiteUrlSitemap):
     @property
     def paginator(self):
         """Pages of `items()`, counted from the stored count of the list of every story (the same stories),
-        so the index and each page never count the archive."""
-        pages = Paginator(self._items(), self.limit)
-        pages.count = selectors.listing_count("all", None)
-        return pages
+        so the index and each page never count the archive; the index, which only counts, composes no query."""
+        stories = LazyPages(count=lambda: selectors.listing_count("all", None), fetch=self._page_of_items)
+        return Paginator(stories, self.limit)
+
+    def _page_of_items(self, start, stop):
+        return self._items()[start:stop]
 
     def lastmod(self, article):
         return max(article.updated_at, article.publish_at)
@@ -55,33 +62,54 @@ class ArticleSitemap(SiteUrlSitemap):
     def get_latest_lastmod(self):
         """The newest lastmod: the newest edit and the newest publish time of live articles.
 
-        The newest edits are read from the edit-time index and checked with `is_live` (drafts are edited
-        most, so a live one is usually among the first few); only if none of them is live does the
-        database look over every live article.
+        The newest edits are read from the edit-time index and checked with `LIVE.holds` (drafts are
+        edited most, so a live one is usually among the first few); only if none of them is live does
+        the database look over every live article. Each read is composed once per process.
         """
         now = timezone.now()
-        live = Article.objects.live(now)
         # Plain rows, which `LIVE.holds` reads like articles: a hundred model instances cost more than the query.
-        recent = Article.objects.order_by("-updated_at").values_list(*LIVE.fields, "updated_at", named=True)
-        newest_edit = next((row.updated_at for row in recent[:RECENT_EDITS] if LIVE.holds(row, now)), None)
+        recent = (LIVE_ROW(*row) for row in _recent_edit_rows.rows(()))
+        newest_edit = next((row.updated_at for row in recent if LIVE.holds(row, now)), None)
         if newest_edit is None:
-            newest_edit = live.order_by("-updated_at").values_list("updated_at", flat=True).first()
-        newest_publish = live.order_by("-publish_at").values_list("publish_at", flat=True).first()
+            newest_edit = next(iter(_newest_live_rows((now,), key=("updated_at",))), (None,))[0]
+        newest_publish = next(iter(_newest_live_rows((now,), key=("publish_at",))), (None,))[0]
         return max((moment for moment in (newest_edit, newest_publish) if moment is not None), default=None)
+
+
+LIVE_ROW = namedtuple("LiveRow", [*LIVE.fields, "updated_at"])
+
+
+@PreparedRead
+def _recent_edit_rows():
+    return Article.objects.order_by("-updated_at").values_list(*LIVE_ROW._fields)[:RECENT_EDITS]
+
+
+@PreparedRead
+def _newest_live_rows(at, column):
+    return Article.objects.live(at).order_by(f"-{column}").values_list(column)[:1]
 
 
 class SectionSitemap(SiteUrlSitemap):
     changefreq = "hourly"
 
     def items(self):
-        return [*readmodel.public_tag_list("region"), *readmodel.public_tag_list("topic")]
+        """(vocabulary, pk, slug, name) of every public region, then every public topic."""
+        return readmodel.public_sections()
+
+    def location(self, section):
+        vocabulary, _pk, slug, _name = section
+        return slug_url(f"reader:{vocabulary}", slug)
 
 
 class AuthorSitemap(SiteUrlSitemap):
     changefreq = "daily"
 
     def items(self):
-        return selectors.public_authors()
+        """The slugs of the authors on a live story's byline, by name."""
+        return selectors.public_author_slugs()
+
+    def location(self, slug):
+        return slug_url("reader:author", slug)
 
 
 class PageSitemap(SiteUrlSitemap):
@@ -133,18 +161,26 @@ def sitemap_index(request):
     it lists one more page per 5,000 articles, so only its size, not its cost,
     grows with the archive.
     """
-    xml = readmodel.sitemap_index(lambda: render_to_string("sitemap_index.xml", {"sitemaps": _index_entries()}))
+    xml = readmodel.sitemap_index(
+        lambda: render_to_string("reader/sitemap_index.xml", {"entries": _index_entries()}, using="fragments")
+    )
     return HttpResponse(xml, content_type="application/xml")
 
 
+class IndexEntry(NamedTuple):
+    location: str
+    lastmod: str  # ISO 8601 in the site's time zone, as the `date:"c"` filter writes it, or ""
+
+
 def _index_entries():
+    """An IndexEntry for each sitemap and each of its later pages."""
     entries = []
     for section, sitemap_class in SITEMAPS.items():
         sitemap = sitemap_class()
         location = absolute(reverse("sitemap_section", kwargs={"section": section}))
         lastmod = sitemap.get_latest_lastmod()
-        entries.append(SitemapIndexItem(location, lastmod))
-        entries += [
-            SitemapIndexItem(f"{location}?p={page}", lastmod) for page in range(2, sitemap.paginator.num_pages + 1)
-        ]
+        # Written once for all of a sitemap's pages: at 100,000 stories the articles' sitemap has twenty.
+        lastmod = timezone.localtime(lastmod).isoformat() if lastmod else ""
+        pages = [location, *(f"{location}?p={page}" for page in range(2, sitemap.paginator.num_pages + 1))]
+        entries += [IndexEntry(page, lastmod) for page in pages]
     return entries
