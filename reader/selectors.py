@@ -11,7 +11,7 @@ thing is None, and the view decides.
 from datetime import date, datetime, time, timedelta
 
 from django.db import connection, router
-from django.db.models import Exists, F, OuterRef, Prefetch, Value, prefetch_related_objects
+from django.db.models import Exists, F, OuterRef, Value
 from django.utils import timezone
 
 from articles import search
@@ -338,15 +338,20 @@ def author_articles(author, *, queryset=None):
 def article_plan(slug):
     """(pk, related ids) of the live article at slug, or None.
 
-    The article and the lists it is on come from its live listing entries, in one query.
+    The article and the lists it is on come from its live listing entries, in one query composed once per process.
     """
-    entries = list(ListingEntry.objects.live().filter(article__slug=slug).values_list("article_id", "kind", "key"))
+    entries = _live_entry_rows((timezone.now(),), values=(slug,))
     if not entries:
         return None
     region_ids = [key for _pk, kind, key in entries if kind == "region"]
     topic_ids = [key for _pk, kind, key in entries if kind == "topic"]
     pk = entries[0][0]
     return pk, related_ids(pk, region_ids, topic_ids, RELATED_LIMIT)
+
+
+@PreparedRead
+def _live_entry_rows(at, slug):
+    return ListingEntry.objects.live(at).filter(article__slug=slug).values_list("article_id", "kind", "key")
 
 
 def article_for_reader(slug, pk, related):
@@ -368,8 +373,7 @@ def article_for_reader(slug, pk, related):
     if article is None or article.slug != slug:
         return None
     # Most stories have no correction: their empty list is known without reading it.
-    corrections = Correction.objects.all() if article.has_corrections else Correction.objects.none()
-    prefetch_related_objects([article], Prefetch("corrections", queryset=corrections))
+    article.shown_corrections = list(article.corrections.all()) if article.has_corrections else []
     article.related_articles = [rows[related_pk] for related_pk in related if related_pk in rows]
     return article
 

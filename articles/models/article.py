@@ -9,6 +9,7 @@ from django.db import models
 from django.db.models import Q
 from django.urls import get_script_prefix, get_urlconf
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django_prose_editor.fields import ProseEditorField
 
 from .. import text, validators
@@ -400,6 +401,11 @@ class Article(models.Model):
             if not self.hero_credit.strip():
                 missing.append("a credit for the hero image")
         return missing
+
+    @cached_property
+    def shown_corrections(self):
+        """The corrections and updates readers see, oldest first (the reader's page read sets them)."""
+        return list(self.corrections.all())
 
     @property
     def shown_authors(self):

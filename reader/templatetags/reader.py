@@ -117,7 +117,7 @@ def article_json_ld(context, article):
             "text": correction.text,
             "datePublished": correction.created_at,
         }
-        for correction in article.corrections.all()
+        for correction in article.shown_corrections
     ]
     if corrections:
         data["correction"] = corrections
