@@ -210,7 +210,7 @@ def _fallback_matches(terms):
     )
     rank = " + ".join(f"{weight} * ({in_column})" for weight in SQLITE_COLUMN_WEIGHTS.values())
     sql = (
-        f"WITH newest AS MATERIALIZED (SELECT rowid AS id FROM {table} WHERE {table} MATCH %s"
+        f"WITH newest AS (SELECT rowid AS id FROM {table} WHERE {table} MATCH %s"
         " ORDER BY rowid DESC LIMIT %s),"
         f" candidate AS (SELECT newest.id, {rank} AS rank FROM newest)"
     )
