@@ -205,8 +205,7 @@ def _fallback_matches(terms):
     """
     table, query = SQLITE_SEARCH_TABLE, fts_query(terms)
     in_column = (
-        f"newest.id IN (SELECT rowid FROM {table} WHERE {table} MATCH %s"
-        " AND rowid >= (SELECT MIN(id) FROM newest))"
+        f"newest.id IN (SELECT rowid FROM {table} WHERE {table} MATCH %s AND rowid >= (SELECT MIN(id) FROM newest))"
     )
     rank = " + ".join(f"{weight} * ({in_column})" for weight in SQLITE_COLUMN_WEIGHTS.values())
     sql = (

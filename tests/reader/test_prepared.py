@@ -136,9 +136,7 @@ def test_values_are_stand_ins_too_one_composition_for_every_id_and_slug(stories)
 
     pimlico = stories[0].regions.get()
     now = timezone.now()
-    assert sorted(on_list((now,), values=("region", pimlico.pk))) == sorted(
-        (story.pk,) for story in stories[:3]
-    )
+    assert sorted(on_list((now,), values=("region", pimlico.pk))) == sorted((story.pk,) for story in stories[:3])
     assert on_list((now,), values=("region", pimlico.pk + 1000)) == []
     assert len(on_list((now,), values=("all", 0))) == 3
     assert len(built) == 1
