@@ -38,6 +38,8 @@ RENDERING_SECONDS = 10
 WAIT_STEP_SECONDS = 0.05
 CACHEABLE_VARY = {"cookie", "accept-encoding"}
 SKIPPED_CACHE_CONTROL = {"private", "no-cache", "no-store"}
+# What patch_cache_control(public=True, max_age=…) writes, written directly: it is added to every page served.
+SHARED_CACHE_CONTROL = "public, max-age={max_age}"
 
 
 def is_anonymous_request(request):
@@ -103,17 +105,17 @@ class PageCacheMiddleware:
                 if entry["epoch"] != epoch:
                     # Still valid after a change elsewhere: the next hit need not check its tags again.
                     page_store().set(key, {**entry, "epoch": epoch}, timeout=settings.PAGE_CACHE_SECONDS)
-                return self.respond(request, self.rebuild(entry), now, next_change, hit="hit")
+                return self.respond_stored(request, entry, now, next_change, hit="hit")
             # Only a page readers had (a hot page a change invalidated) is rendered by one worker at a time.
             rendering = RENDERING_KEY.format(key=key) if entry is not None else None
             if rendering and not page_store().add(rendering, True, timeout=RENDERING_SECONDS):
                 # Another worker is rendering this page: serve the previous copy if the change only
                 # added to it, or wait a moment for the new one; never serve what a change hid.
                 if only_added_since(entry["tags"], within=settings.PAGE_CACHE_STALE_SECONDS):
-                    return self.respond(request, self.rebuild(entry), now, next_change, hit="stale")
+                    return self.respond_stored(request, entry, now, next_change, hit="stale")
                 fresh = self.wait_for(key, epoch)
                 if fresh is not None:
-                    return self.respond(request, self.rebuild(fresh), now, next_change, hit="hit")
+                    return self.respond_stored(request, fresh, now, next_change, hit="hit")
         except Exception:
             # A cache outage must not take the site down: render without it.
             logger.exception("Page cache unavailable; serving without it")
@@ -143,6 +145,9 @@ class PageCacheMiddleware:
             response = self.get_response(request)
         if not is_storable(response):
             return response
+        if not response.has_header("Cache-Control"):
+            # Stored with it: a shared cache must not hand this copy to a visitor who has a session.
+            patch_vary_headers(response, ["Cookie"])
         if not response.has_header("ETag"):
             response["ETag"] = f'"{hashlib.md5(response.content, usedforsecurity=False).hexdigest()}"'
         if not response.has_header("Last-Modified"):
@@ -155,26 +160,24 @@ class PageCacheMiddleware:
                 for header, value in surrogate_headers(versions).items():
                     response[header] = value
                 entry = {
-                    "status": response.status_code,
-                    "content": response.content,
-                    "headers": [(name, value) for name, value in response.items() if name.lower() != "set-cookie"],
+                    # A copy holding only the status, headers and content, stored whole as Django's own cache
+                    # middleware stores responses: a hit unpickles it without checking every header again.
+                    "response": HttpResponse(response.content, status=response.status_code, headers=response.items()),
                     "tags": versions,
                     "epoch": epoch,
+                    "last_modified": parse_http_date_safe(response["Last-Modified"]),
                 }
                 page_store().set(key, entry, timeout=timeout)
         except Exception:
             logger.exception("Page cache unavailable; page not stored")
         return self.respond(request, response, now, next_change, hit="miss")
 
-    @staticmethod
-    def rebuild(entry):
-        response = HttpResponse(entry["content"], status=entry["status"])
-        for name, value in entry["headers"]:
-            response[name] = value
-        return response
+    def respond_stored(self, request, entry, now, next_change, *, hit):
+        return self.respond(request, entry["response"], now, next_change, hit=hit, last_modified=entry["last_modified"])
 
     @staticmethod
-    def respond(request, response, now, next_change, *, hit):
+    def respond(request, response, now, next_change, *, hit, last_modified=None):
+        """The page as served: marked with the outcome, shareable until the next scheduled change, or a 304."""
         response["X-Page-Cache"] = hit
         # Also on the request, for the metrics: a 304 answer drops the header.
         request.page_cache_outcome = hit
@@ -182,15 +185,11 @@ class PageCacheMiddleware:
             max_age = settings.PAGE_CACHE_MAX_AGE
             if next_change is not None:
                 max_age = min(max_age, seconds_until(next_change, now))
-            patch_cache_control(response, public=True, max_age=max_age)
-            # A shared cache must not hand this copy to a visitor who has a session.
-            patch_vary_headers(response, ["Cookie"])
-        last_modified = response.get("Last-Modified")
+            response["Cache-Control"] = SHARED_CACHE_CONTROL.format(max_age=max_age)
+        if last_modified is None and response.has_header("Last-Modified"):
+            last_modified = parse_http_date_safe(response["Last-Modified"])
         return get_conditional_response(
-            request,
-            etag=response.get("ETag"),
-            last_modified=parse_http_date_safe(last_modified) if last_modified else None,
-            response=response,
+            request, etag=response.get("ETag"), last_modified=last_modified, response=response
         )
 
     @staticmethod

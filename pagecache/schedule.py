@@ -11,12 +11,11 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
 
-from django.conf import settings
 from django.db.models import Subquery
 from django.db.models.sql import Query
 from django.utils import timezone
 
-from .generation import EVERYTHING, current_epoch, current_versions, generation_store, page_store
+from .generation import EVERYTHING, current_epoch, current_versions, generation_store
 from .release import current_release
 from .tags import apply
 
@@ -43,6 +42,8 @@ class Schedule:
 _schedules = []
 # The stamp read once for the whole of a GET or HEAD request (None outside one).
 _request_scope = ContextVar("pagecache_request_scope", default=None)
+# This process's copy of the shared schedule state, by key (see cache_state).
+_process_copies = {}
 
 
 def register_schedule(next_changes, changed_between):
@@ -86,22 +87,20 @@ def cache_state(now):
 
     The next moment is kept per release in the shared store, with no expiry,
     and computed again when SCHEDULE_TAG or the generation changes or the
-    moment passes; each process keeps a copy in the page store, checked
-    against the epoch, so most requests read the shared store once.
+    moment passes; each process keeps a copy in memory, checked against the
+    epoch, so most requests read the shared store only for the epoch.
     """
     epoch = current_epoch()
     key = SCHEDULE_KEY.format(release=current_release())
-    for store in (page_store(), generation_store()):
-        stored = store.get(key)
+    for read in (_process_copies.get, generation_store().get):
+        stored = read(key)
         if stored is not None and (stored["next"] is None or stored["next"] > now) and stored["epoch"] == epoch:
-            if store is not page_store():
-                page_store().set(key, stored, timeout=settings.PAGE_CACHE_SECONDS)
+            _process_copies[key] = stored
             return epoch, stored["next"]
     # `stored` is now the shared copy.
     if stored is not None and (stored["next"] is None or stored["next"] > now):
         if stored["versions"] == current_versions(SCHEDULE_TAGS):
-            state = {**stored, "epoch": epoch}
-            page_store().set(key, state, timeout=settings.PAGE_CACHE_SECONDS)
+            _process_copies[key] = {**stored, "epoch": epoch}
             return epoch, stored["next"]
     elif stored is not None:
         tags = changed_between(stored["checked_at"], now)
@@ -115,7 +114,7 @@ def cache_state(now):
         "epoch": epoch,
     }
     generation_store().set(key, state, timeout=None)
-    page_store().set(key, state, timeout=settings.PAGE_CACHE_SECONDS)
+    _process_copies[key] = state
     return epoch, state["next"]
 
 

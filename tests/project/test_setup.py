@@ -64,3 +64,11 @@ def test_production_refuses_to_start_without_required_values(missing):
     result = run_manage("check", env_overrides=env)
     assert result.returncode != 0
     assert f"{missing} must be set" in result.stderr
+
+
+def test_gunicorn_parses_requests_with_its_c_parser():
+    """requirements.txt installs gunicorn's C parser, and gunicorn's default settings choose it."""
+    from gunicorn.config import Config
+    from gunicorn.http.message import _check_fast_parser
+
+    assert _check_fast_parser(Config()) is True
