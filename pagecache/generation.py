@@ -18,6 +18,7 @@ import time
 
 from django.conf import settings
 from django.core.cache import caches
+from django.core.cache.backends.filebased import FileBasedCache
 
 TAG_KEY = "page-cache:tag:{tag}"
 # A second version per tag, replaced by changes that only add (a new story on a list): an entry
@@ -26,6 +27,8 @@ ADDED_KEY = "page-cache:tag-added:{tag}"
 EPOCH_KEY = "page-cache:epoch"
 # The tag every entry carries: the content generation.
 EVERYTHING = "*"
+# {path: (bytes, epoch)}: the epoch file of a file-based store as this process last decoded it.
+_decoded_epoch_files = {}
 
 
 def page_store():
@@ -39,13 +42,42 @@ def generation_store():
 def current_epoch():
     """The epoch, made with a new generation when the store has none (first use, or after it was lost)."""
     store = generation_store()
-    epoch = store.get(EPOCH_KEY)
+    epoch = stored_epoch(store)
     if epoch is None:
         # add() rather than set(): when two processes race, both end up with the winner's epoch.
         if store.add(EPOCH_KEY, secrets.token_hex(6), timeout=None):
             store.set(TAG_KEY.format(tag=EVERYTHING), secrets.token_hex(6), timeout=None)
         epoch = store.get(EPOCH_KEY)
     return epoch
+
+
+def stored_epoch(store):
+    """The epoch in store, or None; read on every request.
+
+    From a file-based store, the file's bytes are compared with those last
+    decoded: every write of the epoch is a new random token, so equal bytes
+    hold the same epoch, and only a changed file is decoded again.
+    """
+    if not isinstance(store, FileBasedCache):
+        return store.get(EPOCH_KEY)
+    path = store._key_to_file(EPOCH_KEY)
+    before = _file_content(path)
+    memo = _decoded_epoch_files.get(path)
+    if before is not None and memo is not None and memo[0] == before:
+        return memo[1]
+    epoch = store.get(EPOCH_KEY)
+    # Remembered only when the file did not change while it was decoded.
+    if before is not None and _file_content(path) == before:
+        _decoded_epoch_files[path] = (before, epoch)
+    return epoch
+
+
+def _file_content(path):
+    try:
+        with open(path, "rb") as file:
+            return file.read()
+    except FileNotFoundError:
+        return None
 
 
 def current_generation():
