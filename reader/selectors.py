@@ -24,6 +24,7 @@ from articles.models import (
     Correction,
     ListingCount,
     ListingEntry,
+    PromoFooter,
     RegionTag,
     TaggedRegion,
     TaggedTopic,
@@ -367,17 +368,10 @@ def article_for_reader(slug, pk, related):
     """The live article pk at slug with everything its page shows, or None.
 
     Its related articles (ids chosen by `article_plan`) are read in the same
-    queries and kept on the article for `related_articles()`.
+    query and kept on the article for `related_articles()`.
     """
     # Read by primary key, then kept while live: see `card_rows`.
-    rows = {
-        row.pk: row
-        for row in Article.objects.filter(pk__in=[pk, *related])
-        .order_by()
-        .select_related("promo_footer__teaser_article")
-        .annotate(has_corrections=Exists(Correction.objects.filter(article=OuterRef("pk"))))
-        if row.is_live
-    }
+    rows = {row.pk: row for row in _articles_with_footers([pk, *related]) if row.is_live}
     article = rows.get(pk)
     if article is None or article.slug != slug:
         return None
@@ -385,6 +379,48 @@ def article_for_reader(slug, pk, related):
     article.shown_corrections = list(article.corrections.all()) if article.has_corrections else []
     article.related_articles = [rows[related_pk] for related_pk in related if related_pk in rows]
     return article
+
+
+def _articles_with_footers(ids):
+    """The articles of ids (any order), each with its footer, the footer's teaser and `has_corrections`, built
+    as select_related() builds them, from one statement composed once per process for each number of ids."""
+    using = router.db_for_read(Article)
+    parts = [(model, _column_names(model)) for model in (Article, PromoFooter, Article)]
+    articles = []
+    for row in _article_page_rows((), values=list(ids)):
+        values = iter(row)
+        article, footer, teaser = (
+            _instance_or_none(model, using, names, [next(values) for _name in names]) for model, names in parts
+        )
+        if teaser is not None:
+            footer.teaser_article = teaser
+        if footer is not None:
+            article.promo_footer = footer
+        article.has_corrections = next(values)
+        articles.append(article)
+    return articles
+
+
+def _instance_or_none(model, using, names, values):
+    """The instance of one model's columns in a row, or None when they come from an outer join that found none."""
+    return model.from_db(using, names, values) if values[names.index(model._meta.pk.attname)] is not None else None
+
+
+@PreparedRead
+def _article_page_rows(*ids):
+    """An article's columns, its footer's, its footer's teaser's, then has_corrections (see _articles_with_footers)."""
+    names = _column_names(Article)
+    return (
+        Article.objects.filter(pk__in=ids)
+        .order_by()
+        .annotate(has_corrections=Exists(Correction.objects.filter(article=OuterRef("pk"))))
+        .values_list(
+            *names,
+            *(f"promo_footer__{name}" for name in _column_names(PromoFooter)),
+            *(f"promo_footer__teaser_article__{name}" for name in names),
+            "has_corrections",
+        )
+    )
 
 
 def related_ids(article_pk, region_ids, topic_ids, limit):

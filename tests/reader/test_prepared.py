@@ -151,3 +151,37 @@ def test_a_builder_that_changes_a_value_is_refused():
 
     with pytest.raises(ValueError, match="every moment and value it is given"):
         by_slug((timezone.now(),), values=("lantern",))
+
+
+def test_the_article_page_read_builds_what_select_related_builds(stories, django_assert_num_queries):
+    from articles.models import Correction
+    from reader import selectors
+
+    with_teaser = make_footer(teaser_article=stories[0])
+    without_teaser = make_footer()
+    Article.objects.filter(pk=stories[1].pk).update(promo_footer=with_teaser)
+    Article.objects.filter(pk=stories[2].pk).update(promo_footer=without_teaser)
+    Correction.objects.create(article=stories[2], text="A name was misspelt.")
+    ids = [story.pk for story in stories]
+    expected = {
+        story.pk: story for story in Article.objects.filter(pk__in=ids).select_related("promo_footer__teaser_article")
+    }
+    with django_assert_num_queries(1):
+        built = {article.pk: article for article in selectors._articles_with_footers(ids)}
+        footers = {pk: article.promo_footer for pk, article in built.items()}
+        teasers = {pk: footer.teaser_article for pk, footer in footers.items() if footer}
+    assert built.keys() == expected.keys()
+    for pk, article in built.items():
+        assert [getattr(article, f.attname) for f in Article._meta.concrete_fields] == [
+            getattr(expected[pk], f.attname) for f in Article._meta.concrete_fields
+        ]
+        assert footers[pk] == expected[pk].promo_footer
+        assert article.has_corrections is (pk == stories[2].pk)
+        assert article._state.db == "default" and not article._state.adding
+    assert teasers == {stories[1].pk: stories[0], stories[2].pk: None}
+    assert footers[stories[1].pk].tagline == with_teaser.tagline
+    # One statement for each number of ids, whichever ids.
+    composed = set(selectors._article_page_rows.statements)
+    selectors._articles_with_footers(ids[:2])
+    selectors._articles_with_footers(ids[2:])
+    assert len(set(selectors._article_page_rows.statements) - composed) <= 1
