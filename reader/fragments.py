@@ -5,22 +5,31 @@ reads ids only and the rows and templates behind its cards cost nothing after
 the first reader. Previews render the same templates without keeping them.
 """
 
+import json
 from datetime import datetime
 from typing import NamedTuple
+from urllib.parse import quote, urlencode
 
 from django.conf import settings
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db.models.fields.files import FieldFile
 from django.template import engines
-from django.template.loader import render_to_string
+from django.templatetags.static import static
 from django.utils.safestring import mark_safe
 
 from articles.models import Article
 from articles.models.article import Label, public_at, shown_labels
 from articles.slugs import slug_url
 
+from .body import has_embeds, render_body
+from .links import absolute
+
 # Cards are macros of one Jinja2 template (`reader/jinja2/`, the "fragments" engine), called from Python:
 # a page renders dozens of them. Each kind of card: its macro and what the macro is told.
 CARDS_TEMPLATE = "reader/cards/cards.html"
+# The article page's own parts, Jinja2 templates too: given everything they show by render_article_page().
+ARTICLE_HEAD_TEMPLATE = "reader/article/head.html"
+ARTICLE_CONTENT_TEMPLATE = "reader/article/content.html"
 CARD_VARIANTS = {
     "lead": ("lead", {}),
     "list": ("card", {"show_image": True, "show_excerpt": True, "level": 2}),
@@ -114,12 +123,115 @@ def render_card(story, variant):
     return mark_safe(str(macro(story_summary(story), **options)))
 
 
-def render_article_page(article):
-    """The parts of an article page that show the article: {title, description, head, content}."""
-    context = {"article": article, "SITE_NAME": settings.SITE_NAME}
+def render_article_page(article, *, related, footer):
+    """The parts of an article page that show the article: {title, description, head, content}.
+
+    related: the stories (articles or card rows) under "More on this"; footer: the promotional footer shown
+    under the story (its own or the site's default), or None. Everything the templates show is worked out here.
+    """
+    url = absolute(article.get_absolute_url())
+    image = hero_image(article)
+    context = {
+        "article": article,
+        "site_name": settings.SITE_NAME,
+        "url": url,
+        "image": image,
+        "image_url": absolute(image["largest"]) if image else "",
+        "caption": as_sentence(article.hero_caption),
+        "regions": article.shown_regions,
+        "topics": article.shown_topics,
+        "authors": article.shown_authors,
+        "corrections": article.shown_corrections,
+        "body": render_body(article.body, getattr(article, "body_media", None)),
+        # The small script behind an embed's button, only where the body holds one.
+        "embeds_script": static("reader/embeds.js") if has_embeds(article.body) else "",
+        "share": share_links(url, article.headline) if article.is_live else None,
+        "footer": promo_footer(footer, article),
+        "related": [render_card(story, "grid") for story in related],
+        "json_ld": article_json_ld(article, url, image),
+    }
+    environment = engines["fragments"].env
     return {
         "title": article.headline,
         "description": article.standfirst or article.excerpt,
-        "head": mark_safe(render_to_string("reader/parts/article_head.html", context)),
-        "content": mark_safe(render_to_string("reader/parts/article_content.html", context)),
+        "head": mark_safe(environment.get_template(ARTICLE_HEAD_TEMPLATE).render(context)),
+        "content": mark_safe(environment.get_template(ARTICLE_CONTENT_TEMPLATE).render(context)),
     }
+
+
+def share_links(url, title):
+    """Links that share a page on X, Facebook, WhatsApp or by email, and a copy-link button: plain links to
+    each service's own share address, so no third-party script or tracker loads."""
+    return {
+        "url": url,
+        "script": static("js/share.js"),
+        "links": [
+            ("X", "https://x.com/intent/post?" + urlencode({"url": url, "text": title})),
+            ("Facebook", "https://www.facebook.com/sharer/sharer.php?" + urlencode({"u": url})),
+            ("WhatsApp", "https://wa.me/?" + urlencode({"text": f"{title} {url}"})),
+            ("Email", f"mailto:?subject={quote(title, safe='')}&body={quote(url, safe='')}"),
+        ],
+    }
+
+
+def promo_footer(footer, article):
+    """{tagline, teaser} of the footer block under article, or None without a footer."""
+    if footer is None:
+        return None
+    return {"tagline": as_sentence(footer.tagline), "teaser": footer.teaser(exclude=article)}
+
+
+def as_sentence(text):
+    """text ending as a sentence: a trailing colon (which led into a teaser) becomes a full stop, and a sentence
+    with no closing punctuation gets one. The teaser follows as a sentence of its own."""
+    text = (text or "").strip()
+    if not text:
+        return text
+    text = text.rstrip(":").rstrip()
+    return text if text[-1] in '.!?…”’")' else f"{text}."
+
+
+# Inside <script>, these could end the element or open a comment: escape them.
+JSON_SCRIPT_ESCAPES = {ord("<"): "\\u003C", ord(">"): "\\u003E", ord("&"): "\\u0026"}
+
+
+def article_json_ld(article, url, image):
+    """schema.org NewsArticle for article as a safely escaped <script> element."""
+    data = {
+        "@context": "https://schema.org",
+        "@type": "NewsArticle",
+        "mainEntityOfPage": {"@type": "WebPage", "@id": url},
+        "url": url,
+        "headline": article.headline,
+        "description": article.standfirst or article.excerpt,
+        "datePublished": article.public_at,
+        "dateModified": max(article.updated_at, article.publish_at) if article.publish_at else article.updated_at,
+        "author": [
+            {"@type": "Person", "name": author.name, "url": absolute(author.get_absolute_url())}
+            for author in article.shown_authors
+        ],
+        "publisher": {
+            "@type": "NewsMediaOrganization",
+            "name": settings.SITE_NAME,
+            "url": absolute("/"),
+        },
+        "articleSection": [tag.name for tag in article.shown_topics],
+        "contentLocation": [{"@type": "Place", "name": tag.name} for tag in article.shown_regions],
+        "inLanguage": settings.SITE_LANGUAGE,
+        "isAccessibleForFree": True,
+    }
+    if image:
+        data["image"] = [absolute(image["largest"])]
+    corrections = [
+        {
+            "@type": "CorrectionComment",
+            "name": correction.get_kind_display(),
+            "text": correction.text,
+            "datePublished": correction.created_at,
+        }
+        for correction in article.shown_corrections
+    ]
+    if corrections:
+        data["correction"] = corrections
+    encoded = json.dumps(data, cls=DjangoJSONEncoder, ensure_ascii=False).translate(JSON_SCRIPT_ESCAPES)
+    return mark_safe(f'<script type="application/ld+json">{encoded}</script>')

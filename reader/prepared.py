@@ -81,3 +81,8 @@ class PreparedRead:
         if set(slots.values()) != set(range(len(stand_ins))):
             raise ValueError("A prepared read's builder must use every moment and value it is given, as given.")
         return compiler, sql, params, slots
+
+
+def column_names(model):
+    """The attribute names of model's columns, in the order `Model.from_db()` takes a row of them."""
+    return [field.attname for field in model._meta.concrete_fields]

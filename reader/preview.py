@@ -10,7 +10,7 @@ from django.views.decorators.cache import never_cache
 from articles import roles
 from articles.models import Article, PreviewLink
 
-from . import fragments
+from . import readmodel
 
 PREVIEW_TEMPLATE = "reader/article_detail.html"
 
@@ -19,7 +19,7 @@ def _render_preview(request, article, *, editor_url=None):
     """The article page under a "Preview — not published" bar; staff get a link back to the editor in it."""
     context = {
         "article": article,
-        "page": fragments.render_article_page(article),
+        "page": readmodel.preview_parts(article),
         "noindex": True,
         "is_preview": True,
         "editor_url": editor_url,

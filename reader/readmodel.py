@@ -14,7 +14,7 @@ from articles import search
 from articles.models import PromoFooter
 from pagecache.memo import remember, remember_many
 
-from . import fragments, front, paper, selectors
+from . import article_reads, fragments, front, paper, selectors
 from .links import site_url
 from .shown import BREAKING, LISTING_ALL, MOST_READ, NAV, SITE_PAGES, article_tag, listing_tag
 
@@ -171,7 +171,7 @@ def article_plan(slug: str) -> tuple[int, list[int]] | None:
     return remember(
         "article-plan",
         (slug,),
-        lambda: selectors.article_plan(slug),
+        lambda: article_reads.article_plan(slug),
         tags=lambda plan: article_tags([plan[0], *plan[1]]) if plan else {LISTING_ALL},
     )
 
@@ -180,7 +180,7 @@ def related_ids(article_pk: int, region_ids: tuple, topic_ids: tuple, limit: int
     return remember(
         "related-ids",
         (article_pk, region_ids, topic_ids, limit),
-        lambda: selectors.related_ids(article_pk, list(region_ids), list(topic_ids), limit),
+        lambda: article_reads.related_ids(article_pk, list(region_ids), list(topic_ids), limit),
         tags=lambda ids: article_tags([article_pk, *ids]),
     )
 
@@ -203,12 +203,12 @@ def article_page(slug: str, pk: int, related: tuple) -> dict | None:
     """The rendered parts of the live article page (see `fragments.render_article_page`), or None."""
 
     def render():
-        article = selectors.article_for_reader(slug, pk, related)
+        article = article_reads.article_for_reader(slug, pk, related)
         if article is None:
             return None
         teaser = article.promo_footer.teaser_article_id if article.promo_footer_id else None
         shows = [pk, *(story.pk for story in article.related_articles), *([teaser] if teaser else [])]
-        return {**fragments.render_article_page(article), "shows": shows}
+        return {**article_parts(article, article.related_articles), "shows": shows}
 
     # The page's head holds absolute URLs: on the request's host when SITE_URL is unset (development).
     return remember(
@@ -217,6 +217,20 @@ def article_page(slug: str, pk: int, related: tuple) -> dict | None:
         render,
         tags=lambda page: article_tags(page["shows"] if page else [pk]),
     )
+
+
+def article_parts(article, related):
+    """The rendered parts of article's page (`fragments.render_article_page`), under it related (articles or card
+    rows) and its own footer or the site's default."""
+    return fragments.render_article_page(article, related=related, footer=article.footer(site_default=default_footer))
+
+
+def preview_parts(article):
+    """The parts of the page of an article readers cannot see yet, with the live stories related to it now."""
+    region_ids = tuple(tag.pk for tag in article.regions.all())
+    topic_ids = tuple(tag.pk for tag in article.topics.all())
+    related = selectors.card_rows(related_ids(article.pk, region_ids, topic_ids, article_reads.RELATED_LIMIT))
+    return article_parts(article, related)
 
 
 def card_groups(groups):

@@ -11,7 +11,7 @@ thing is None, and the view decides.
 from collections import namedtuple
 from datetime import date, datetime, time, timedelta
 
-from django.db import connection, router
+from django.db import router
 from django.db.models import Exists, F, OuterRef, Value
 from django.utils import timezone
 
@@ -21,26 +21,20 @@ from articles.models import (
     LIVE,
     Article,
     Author,
-    Correction,
     ListingCount,
     ListingEntry,
-    PromoFooter,
     RegionTag,
     TaggedRegion,
     TaggedTopic,
     TopicTag,
 )
-from articles.validators import MAX_TAGS_PER_ARTICLE
 
-from .prepared import PreparedRead
+from .prepared import PreparedRead, column_names
 
 VOCABULARIES = {
     "region": (RegionTag, TaggedRegion),
     "topic": (TopicTag, TaggedTopic),
 }
-RELATED_LIMIT = 4
-# How many of the newest live articles of each shared tag are ranked for related stories.
-RELATED_CANDIDATES = 50
 
 
 def live_articles():
@@ -295,16 +289,12 @@ def public_tag(vocabulary, slug, at=None):
 def _public_tag_rows(at, slug, vocabulary):
     tag_model, _through = VOCABULARIES[vocabulary]
     tags = tag_model.objects.filter(_carries_live_articles(vocabulary, at), slug=slug).order_by("pk")
-    return tags.values_list(*_column_names(tag_model))[:1]
-
-
-def _column_names(model):
-    return [field.attname for field in model._meta.concrete_fields]
+    return tags.values_list(*column_names(tag_model))[:1]
 
 
 def _first_instance(model, rows):
     """The model instance of the first of rows (read in the order of `_column_names`), or None."""
-    return model.from_db(router.db_for_read(model), _column_names(model), rows[0]) if rows else None
+    return model.from_db(router.db_for_read(model), column_names(model), rows[0]) if rows else None
 
 
 def _on_list(kind, pk):
@@ -337,127 +327,12 @@ def public_author(slug, at=None):
 @PreparedRead
 def _public_author_rows(at, slug):
     authors = Author.objects.filter(_carries_live_articles("author", at), slug=slug).order_by("pk")
-    return authors.values_list(*_column_names(Author))[:1]
+    return authors.values_list(*column_names(Author))[:1]
 
 
 def author_articles(author, *, queryset=None):
     queryset = live_articles() if queryset is None else queryset
     return queryset.filter(_on_list("author", getattr(author, "pk", author)))
-
-
-def article_plan(slug):
-    """(pk, related ids) of the live article at slug, or None.
-
-    The article and the lists it is on come from its live listing entries, in one query composed once per process.
-    """
-    entries = _live_entry_rows((timezone.now(),), values=(slug,))
-    if not entries:
-        return None
-    region_ids = [key for _pk, kind, key in entries if kind == "region"]
-    topic_ids = [key for _pk, kind, key in entries if kind == "topic"]
-    pk = entries[0][0]
-    return pk, related_ids(pk, region_ids, topic_ids, RELATED_LIMIT)
-
-
-@PreparedRead
-def _live_entry_rows(at, slug):
-    return ListingEntry.objects.live(at).filter(article__slug=slug).values_list("article_id", "kind", "key")
-
-
-def article_for_reader(slug, pk, related):
-    """The live article pk at slug with everything its page shows, or None.
-
-    Its related articles (ids chosen by `article_plan`) are read in the same
-    query and kept on the article for `related_articles()`.
-    """
-    # Read by primary key, then kept while live: see `card_rows`.
-    rows = {row.pk: row for row in _articles_with_footers([pk, *related]) if row.is_live}
-    article = rows.get(pk)
-    if article is None or article.slug != slug:
-        return None
-    # Most stories have no correction: their empty list is known without reading it.
-    article.shown_corrections = list(article.corrections.all()) if article.has_corrections else []
-    article.related_articles = [rows[related_pk] for related_pk in related if related_pk in rows]
-    return article
-
-
-def _articles_with_footers(ids):
-    """The articles of ids (any order), each with its footer, the footer's teaser and `has_corrections`, built
-    as select_related() builds them, from one statement composed once per process for each number of ids."""
-    using = router.db_for_read(Article)
-    parts = [(model, _column_names(model)) for model in (Article, PromoFooter, Article)]
-    articles = []
-    for row in _article_page_rows((), values=list(ids)):
-        values = iter(row)
-        article, footer, teaser = (
-            _instance_or_none(model, using, names, [next(values) for _name in names]) for model, names in parts
-        )
-        if teaser is not None:
-            footer.teaser_article = teaser
-        if footer is not None:
-            article.promo_footer = footer
-        article.has_corrections = next(values)
-        articles.append(article)
-    return articles
-
-
-def _instance_or_none(model, using, names, values):
-    """The instance of one model's columns in a row, or None when they come from an outer join that found none."""
-    return model.from_db(using, names, values) if values[names.index(model._meta.pk.attname)] is not None else None
-
-
-@PreparedRead
-def _article_page_rows(*ids):
-    """An article's columns, its footer's, its footer's teaser's, then has_corrections (see _articles_with_footers)."""
-    names = _column_names(Article)
-    return (
-        Article.objects.filter(pk__in=ids)
-        .order_by()
-        .annotate(has_corrections=Exists(Correction.objects.filter(article=OuterRef("pk"))))
-        .values_list(
-            *names,
-            *(f"promo_footer__{name}" for name in _column_names(PromoFooter)),
-            *(f"promo_footer__teaser_article__{name}" for name in names),
-            "has_corrections",
-        )
-    )
-
-
-def related_ids(article_pk, region_ids, topic_ids, limit):
-    """Live articles sharing a region or topic, most tags in common first, from the newest candidates of each tag.
-
-    Counting shared tags over every article of a big region would read tens
-    of thousands of rows; the newest RELATED_CANDIDATES of each tag come off
-    the listing index like the first page of a section, and a candidate's
-    tags in common are the walks it turns up in, so nothing else is read.
-
-    One statement, written out rather than built with the ORM: composing and
-    compiling the union of one index walk per tag cost six times what the
-    database then spent running it, on every article page rendered cold.
-    """
-    # A story carries at most MAX_TAGS_PER_ARTICLE of each; one saved before that cap (or written around it) is
-    # ranked on its first ones, so the UNION stays within the database's limit on compound SELECTs.
-    lists = [("region", pk) for pk in list(region_ids)[:MAX_TAGS_PER_ARTICLE]]
-    lists += [("topic", pk) for pk in list(topic_ids)[:MAX_TAGS_PER_ARTICLE]]
-    if not lists:
-        return []
-    table = connection.ops.quote_name(ListingEntry._meta.db_table)
-    now = connection.ops.adapt_datetimefield_value(timezone.now())
-    # Each walk is wrapped in a derived table: both databases then accept its ORDER BY and LIMIT in a UNION.
-    walk = (
-        f"SELECT article_id, public_at FROM (SELECT article_id, public_at FROM {table}"
-        ' WHERE kind = %s AND "key" = %s AND public_at <= %s'
-        " ORDER BY public_at DESC, article_id DESC LIMIT %s) newest"
-    )
-    sql = (
-        "SELECT article_id, COUNT(*) AS shared_tags, MAX(public_at) AS latest"
-        f" FROM ({' UNION ALL '.join([walk] * len(lists))}) candidates WHERE article_id <> %s"
-        " GROUP BY article_id ORDER BY shared_tags DESC, latest DESC, article_id DESC LIMIT %s"
-    )
-    params = [*[value for kind, pk in lists for value in (kind, pk, now, RELATED_CANDIDATES)], article_pk, limit]
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        return [row[0] for row in cursor.fetchall()]
 
 
 def nav_tags(sections, at=None):

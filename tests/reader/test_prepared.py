@@ -155,7 +155,7 @@ def test_a_builder_that_changes_a_value_is_refused():
 
 def test_the_article_page_read_builds_what_select_related_builds(stories, django_assert_num_queries):
     from articles.models import Correction
-    from reader import selectors
+    from reader import article_reads
 
     with_teaser = make_footer(teaser_article=stories[0])
     without_teaser = make_footer()
@@ -167,7 +167,7 @@ def test_the_article_page_read_builds_what_select_related_builds(stories, django
         story.pk: story for story in Article.objects.filter(pk__in=ids).select_related("promo_footer__teaser_article")
     }
     with django_assert_num_queries(1):
-        built = {article.pk: article for article in selectors._articles_with_footers(ids)}
+        built = {article.pk: article for article in article_reads._articles_with_footers(ids)}
         footers = {pk: article.promo_footer for pk, article in built.items()}
         teasers = {pk: footer.teaser_article for pk, footer in footers.items() if footer}
     assert built.keys() == expected.keys()
@@ -181,7 +181,7 @@ def test_the_article_page_read_builds_what_select_related_builds(stories, django
     assert teasers == {stories[1].pk: stories[0], stories[2].pk: None}
     assert footers[stories[1].pk].tagline == with_teaser.tagline
     # One statement for each number of ids, whichever ids.
-    composed = set(selectors._article_page_rows.statements)
-    selectors._articles_with_footers(ids[:2])
-    selectors._articles_with_footers(ids[2:])
-    assert len(set(selectors._article_page_rows.statements) - composed) <= 1
+    composed = set(article_reads._article_page_rows.statements)
+    article_reads._articles_with_footers(ids[:2])
+    article_reads._articles_with_footers(ids[2:])
+    assert len(set(article_reads._article_page_rows.statements) - composed) <= 1

@@ -193,19 +193,19 @@ def test_related_articles_share_tags_and_are_live(client):
 
 
 def test_related_articles_rank_shared_tags_then_recency_among_each_tags_newest(monkeypatch):
-    from reader import selectors
+    from reader import article_reads
 
     article = published("Main", hours_ago=1, regions=["Pimlico"], topics=["Culture"])
     both_old = published("Shares both, older", hours_ago=50, regions=["Pimlico"], topics=["Culture"])
     region_only = [
         published(f"Pimlico story {n}", hours_ago=10 + n, regions=["Pimlico"], topics=["Business"]) for n in range(3)
     ]
-    assert selectors.article_plan(article.slug)[1] == [both_old.pk, *[story.pk for story in region_only]]
+    assert article_reads.article_plan(article.slug)[1] == [both_old.pk, *[story.pk for story in region_only]]
     # Only the newest candidates of each tag are ranked (the article itself among them), so a
     # long-running region is never read in full: older Pimlico stories drop out, and a tag counts
     # as shared only where the story is among that tag's newest (both_old now shares Culture alone).
-    monkeypatch.setattr(selectors, "RELATED_CANDIDATES", 2)
-    assert selectors.article_plan(article.slug)[1] == [region_only[0].pk, both_old.pk]
+    monkeypatch.setattr(article_reads, "RELATED_CANDIDATES", 2)
+    assert article_reads.article_plan(article.slug)[1] == [region_only[0].pk, both_old.pk]
 
 
 def test_promo_footer_is_shown_under_the_article(client):
@@ -311,10 +311,10 @@ def test_draft_article_detail_template_renders_for_preview(rf):
     """Preview renders the same template with a draft, which has no publish time yet."""
     from django.template.loader import render_to_string
 
-    from reader.fragments import render_article_page
+    from reader.readmodel import preview_parts
 
     draft = make_article("Unpublished preview")
-    context = {"page": render_article_page(draft), "noindex": True}
+    context = {"page": preview_parts(draft), "noindex": True}
     html = render_to_string("reader/article_detail.html", context, rf.get("/"))
     assert "Unpublished preview" in html
 
