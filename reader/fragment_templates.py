@@ -6,7 +6,7 @@ The same filters as the Django templates that show the same things, so a card re
 import functools
 
 from django.template.defaultfilters import date
-from django.utils.dates import MONTHS, MONTHS_3
+from django.utils.dates import MONTHS, MONTHS_3, WEEKDAYS
 from django.utils.timezone import localtime
 from django.utils.translation import get_language
 from jinja2 import Environment
@@ -22,7 +22,7 @@ def machine_time(moment):
 def local_date(moment, format_string):
     """moment in the site's time zone, formatted as Django's `date` filter does (`"j M Y, H:i"`).
 
-    The few codes cards use are written here, a tenth of the cost of Django's formatter (a page of
+    The few codes cards and the masthead use are written here, a tenth of the cost of Django's formatter (a page of
     cards dates thirty stories); a format with any other code, or an escape, goes to the filter itself.
     """
     if not moment:
@@ -31,19 +31,21 @@ def local_date(moment, format_string):
     parts = _parts(format_string)
     if parts is None:
         return date(moment, format_string)
-    months = _month_names(get_language())
-    return "".join(FORMAT_CODES[part](moment, months) if is_code else part for is_code, part in parts)
+    names = _names(get_language())
+    return "".join(FORMAT_CODES[part](moment, names) if is_code else part for is_code, part in parts)
 
 
-# As django.utils.dateformat writes them; months is (abbreviations, names) in the active language.
+# As django.utils.dateformat writes them; names is (month abbreviations, month names, weekday names) in the
+# active language.
 FORMAT_CODES = {
-    "j": lambda moment, months: str(moment.day),
-    "d": lambda moment, months: f"{moment.day:02d}",
-    "M": lambda moment, months: months[0][moment.month],
-    "F": lambda moment, months: months[1][moment.month],
-    "Y": lambda moment, months: str(moment.year),
-    "H": lambda moment, months: f"{moment.hour:02d}",
-    "i": lambda moment, months: f"{moment.minute:02d}",
+    "l": lambda moment, names: names[2][moment.weekday()],
+    "j": lambda moment, names: str(moment.day),
+    "d": lambda moment, names: f"{moment.day:02d}",
+    "M": lambda moment, names: names[0][moment.month],
+    "F": lambda moment, names: names[1][moment.month],
+    "Y": lambda moment, names: str(moment.year),
+    "H": lambda moment, names: f"{moment.hour:02d}",
+    "i": lambda moment, names: f"{moment.minute:02d}",
 }
 
 
@@ -56,9 +58,10 @@ def _parts(format_string):
 
 
 @functools.lru_cache(maxsize=16)
-def _month_names(language):
+def _names(language):
     # get_language() names the translation active now, which is the one these lazy names resolve in.
-    return {n: str(MONTHS_3[n]).title() for n in MONTHS_3}, {n: str(MONTHS[n]) for n in MONTHS}
+    months_3 = {n: str(MONTHS_3[n]).title() for n in MONTHS_3}
+    return months_3, {n: str(MONTHS[n]) for n in MONTHS}, {n: str(WEEKDAYS[n]) for n in WEEKDAYS}
 
 
 def environment(**options):

@@ -8,6 +8,8 @@ from django.urls import get_script_prefix, get_urlconf, reverse
 
 # Pages that every page links to (masthead, navigation, footer).
 SITE_LINK_NAMES = ("home", "archive", "search", "feed", "feed_atom", "regions", "topics")
+# Pages of other apps that every reader page links to: {name in SITE_LINKS: URL name}.
+OTHER_SITE_LINKS = {"newsletter": "newsletter:subscribe"}
 
 
 # The scheme and host of the request being answered, for absolute URLs when SITE_URL is not set.
@@ -56,4 +58,5 @@ def site_links():
 
 @functools.cache
 def _site_links(urlconf, script_prefix):
-    return {name: reverse(f"reader:{name}", urlconf=urlconf) for name in SITE_LINK_NAMES}
+    links = {name: reverse(f"reader:{name}", urlconf=urlconf) for name in SITE_LINK_NAMES}
+    return {**links, **{name: reverse(view_name, urlconf=urlconf) for name, view_name in OTHER_SITE_LINKS.items()}}

@@ -13,7 +13,7 @@ from articles.models import Article, Author, RegionTag, TopicTag
 from articles.slugs import slug_url
 from reader.fragment_templates import local_date
 
-FORMATS = ["j M Y, H:i", "j F Y, H:i", "d/m/Y", "D j M", r"j \o\f F", "H:i"]
+FORMATS = ["j M Y, H:i", "j F Y, H:i", "l j F Y", "Y", "d/m/Y", "D j M", r"j \o\f F", "H:i"]
 
 
 @pytest.mark.parametrize("language", ["en-gb", "de", "fr"])
@@ -25,6 +25,16 @@ def test_a_local_date_reads_as_djangos_date_filter_in_every_month(language):
         for moment in moments:
             for format_string in FORMATS:
                 assert local_date(moment, format_string) == date(timezone.localtime(moment), format_string)
+
+
+def test_the_today_tag_writes_what_now_writes():
+    from django.template import engines
+
+    render = engines["django"].from_string
+    for format_string in ["l j F Y", "Y"]:
+        template = "{% load paper %}" + f'{{% today "{format_string}" %}}|{{% now "{format_string}" %}}'
+        today, now = render(template).render().split("|")
+        assert today == now
 
 
 def test_a_local_date_of_nothing_is_empty():
