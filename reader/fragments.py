@@ -150,13 +150,17 @@ def render_article_page(article, *, related, footer):
         "related": [render_card(story, "grid") for story in related],
         "json_ld": article_json_ld(article, url, image),
     }
-    environment = engines["fragments"].env
     return {
         "title": article.headline,
         "description": article.standfirst or article.excerpt,
-        "head": mark_safe(environment.get_template(ARTICLE_HEAD_TEMPLATE).render(context)),
-        "content": mark_safe(environment.get_template(ARTICLE_CONTENT_TEMPLATE).render(context)),
+        "head": render_fragment(ARTICLE_HEAD_TEMPLATE, **context),
+        "content": render_fragment(ARTICLE_CONTENT_TEMPLATE, **context),
     }
+
+
+def render_fragment(template_name, **context):
+    """A Jinja2 template of the fragments engine (`reader/jinja2/`) rendered with context, as HTML."""
+    return mark_safe(engines["fragments"].env.get_template(template_name).render(context))
 
 
 def share_links(url, title):

@@ -4,6 +4,7 @@ from django import template
 
 from .. import readmodel
 from ..context_processors import furniture
+from ..fragments import render_fragment
 from ..links import absolute, site_links
 
 register = template.Library()
@@ -27,9 +28,11 @@ def page_url(context, number):
     return f"?{encoded}" if encoded else context["request"].path
 
 
-@register.inclusion_tag("reader/includes/nav.html", takes_context=True)
+@register.simple_tag(takes_context=True)
 def section_nav(context):
-    return {"sections": furniture(context)["nav"], "request": context.get("request"), "SITE_LINKS": site_links()}
+    """The section navigation, the page being read marked current (a Jinja2 fragment: it is on every page)."""
+    path = getattr(context.get("request"), "path", "")
+    return render_fragment("reader/frame/nav.html", sections=furniture(context)["nav"], path=path, links=site_links())
 
 
 @register.simple_tag
