@@ -40,7 +40,7 @@ def article_for_reader(slug, pk, related):
     """The live article pk at slug with everything its page shows, or None.
 
     Its related articles (ids chosen by `article_plan`) are read in the same
-    query and kept on the article for `related_articles()`.
+    query and kept on the article for its page (`readmodel.article_parts`).
     """
     # Read by primary key, then kept while live: see `card_rows`.
     rows = {row.pk: row for row in _articles_with_footers([pk, *related]) if row.is_live}
