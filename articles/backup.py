@@ -45,7 +45,7 @@ from django.db import DEFAULT_DB_ALIAS, DatabaseError, connections, transaction
 from django.db.migrations.recorder import MigrationRecorder
 from django.utils import timezone
 
-from . import backup_pg, listings
+from . import backup_pg, listings, planner
 from .backup_archive import ARCHIVE_FORMAT, ARCHIVE_VERSION, PGDUMP_VERSION, open_archive, verify_members, write_member
 from .backup_media import discard_staged, media_files, media_references, place_media, read_blocks, stage_media
 from .exceptions import BackupError
@@ -340,6 +340,7 @@ def restore_site(*, path, storage=None):
             counts = _check_counts(manifest)
             staged += stage_media(archive, media, storage)
         place_media(archive, staged, storage)
+    planner.refresh_statistics(using=connection.alias)
     references = manifest.get("media_references", [])
     return BackupSummary(
         path=Path(path),

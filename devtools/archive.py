@@ -22,7 +22,7 @@ import django
 from django.db import connection, transaction
 from django.utils import timezone
 
-from articles import listings, search, text
+from articles import listings, planner, search, text
 from articles.models import (
     LIVE,
     SLUG_MAX_LENGTH,
@@ -319,6 +319,7 @@ def generate_archive(
         # Rows inserted in bulk send no signals: bring the lists up to date and announce the change once.
         listings.rebuild()
         announce(Article, using=connection.alias)
+    planner.refresh_statistics(using=connection.alias)
 
     summary.authors, summary.regions, summary.topics = len(author_pks), len(region_pks), len(topic_pks)
     summary.seconds = time.monotonic() - started

@@ -21,7 +21,7 @@ from django.db import DatabaseError, transaction
 from django.utils import timezone
 from django.utils.text import Truncator
 
-from .. import images, intake, text
+from .. import images, intake, planner, text
 from ..exceptions import ArticleError
 from ..models import (
     HEADLINE_MAX_LENGTH,
@@ -114,6 +114,7 @@ class Importer:
                 transaction.set_rollback(True)
         else:
             self.import_items()
+            planner.refresh_statistics()
         return self.report
 
     def survey(self):
