@@ -1,11 +1,12 @@
-"""After a bulk write the planner's statistics are gathered at once (PostgreSQL), not whenever autovacuum gets to it."""
+"""After a bulk write the planner's statistics and the visibility map are brought up to date at once (PostgreSQL),
+not whenever autovacuum gets to them."""
 
 import io
 from pathlib import Path
 
 import pytest
 from django.core.management import call_command
-from django.db import connection
+from django.db import connection, transaction
 
 from articles import planner
 from articles.models import Article
@@ -15,13 +16,14 @@ pytestmark = pytest.mark.django_db(transaction=True)
 PIMLICO = Path(__file__).parent / "wordpress" / "data" / "pimlico-post-wxr-1.2.xml"
 
 
-def analyses_of_articles():
-    """How many times the articles table was analysed on request (autovacuum's own analyses are counted apart)."""
+def upkeep_of_articles():
+    """How many times the articles table was vacuumed and analysed on request (autovacuum's are counted apart)."""
     with connection.cursor() as cursor:
         cursor.execute(
-            "SELECT analyze_count FROM pg_stat_user_tables WHERE relid = %s::regclass", [Article._meta.db_table]
+            "SELECT vacuum_count, analyze_count FROM pg_stat_user_tables WHERE relid = %s::regclass",
+            [Article._meta.db_table],
         )
-        return cursor.fetchone()[0]
+        return cursor.fetchone()
 
 
 def planned_rows_of_articles():
@@ -52,10 +54,19 @@ def restore(tmp_path, media_root):
 )
 @pytest.mark.parametrize("bulk_write", [generate, import_wordpress, restore], ids=lambda write: write.__name__)
 def test_a_bulk_write_leaves_the_planner_statistics_of_what_it_wrote(bulk_write, tmp_path, media_root):
-    before = analyses_of_articles()
+    vacuums, analyses = upkeep_of_articles()
     bulk_write(tmp_path, media_root) if bulk_write is restore else bulk_write()
-    assert analyses_of_articles() == before + 1
+    assert upkeep_of_articles() == (vacuums + 1, analyses + 1)
     assert planned_rows_of_articles() == Article.objects.count() > 0
+
+
+@pytest.mark.postgres
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's own behaviour")
+def test_inside_a_transaction_the_statistics_are_gathered_without_vacuum():
+    vacuums, analyses = upkeep_of_articles()
+    with transaction.atomic():
+        assert planner.refresh_statistics() is True
+    assert upkeep_of_articles() == (vacuums, analyses + 1)
 
 
 @pytest.mark.sqlite
