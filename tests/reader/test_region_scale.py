@@ -38,7 +38,11 @@ def analyze():
 def plan_of(queryset):
     sql, params = queryset.query.sql_with_params()
     with connection.cursor() as cursor:
-        cursor.execute(f"EXPLAIN QUERY PLAN {sql}" if connection.vendor == "sqlite" else f"EXPLAIN {sql}", params)
+        if connection.vendor == "sqlite":
+            cursor.execute(f"EXPLAIN QUERY PLAN {sql}", params)
+        else:
+            # Values written in: a statement bound on the server cannot be explained with its parameters apart.
+            cursor.execute(f"EXPLAIN {connection.ops.compose_sql(sql, params)}")
         return " | ".join(str(row[-1]) for row in cursor.fetchall())
 
 
