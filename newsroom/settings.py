@@ -132,14 +132,6 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "transaction_mode": "IMMEDIATE",
         "timeout": 20,
     }
-# On PostgreSQL, statements are bound on the server and prepared on their second run in a connection, so each of
-# a page's small reads is planned once per connection, not on every request (planning was half of their time).
-# DATABASE_PREPARED_STATEMENTS=0 for a pooler that cannot keep them (PgBouncer in transaction mode before 1.21).
-PREPARED_STATEMENTS = {"server_side_binding": True, "prepare_threshold": 2}
-if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and env_bool(
-    "DATABASE_PREPARED_STATEMENTS", default=True
-):
-    DATABASES["default"]["OPTIONS"] = {**DATABASES["default"].get("OPTIONS", {}), **PREPARED_STATEMENTS}
 
 # Read replicas (ops/replicas.py): DATABASE_REPLICA_URLS, comma-separated, PostgreSQL streaming replicas of
 # DATABASE_URL. Readers' pages read from a replica that has replayed the last change; everything else the primary.
@@ -148,7 +140,6 @@ for number, replica_url in enumerate(env_list("DATABASE_REPLICA_URLS"), start=1)
         **dj_database_url.parse(
             replica_url, conn_max_age=DATABASES["default"]["CONN_MAX_AGE"], conn_health_checks=True
         ),
-        "OPTIONS": DATABASES["default"].get("OPTIONS", {}),
         "TEST": {"MIRROR": "default"},
     }
 DATABASE_ROUTERS = ["ops.replicas.ReplicaRouter"] if len(DATABASES) > 1 else []
