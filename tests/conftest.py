@@ -1,4 +1,5 @@
 import os
+import threading
 from pathlib import Path
 
 import pytest
@@ -33,6 +34,36 @@ def pytest_runtest_makereport(item, call):
         reason = report.longrepr[-1] if isinstance(report.longrepr, tuple) else report.longrepr
         report.outcome = "failed"
         report.longrepr = f"Skipped under NEWSROOM_STRICT_TESTS=1, which forbids skips: {reason}"
+
+
+@pytest.fixture(scope="session")
+def live_server(live_server):
+    """pytest-django's live server, taking one request at a time on SQLite.
+
+    SQLite's test database is in memory, shared by the live server's request
+    threads through SQLite's shared cache, which locks whole tables and refuses
+    a second writer at once ("database table is locked") instead of waiting
+    for it. A desk page's autosave or heartbeat still in flight when Save is
+    pressed would fail that way. PostgreSQL serves them side by side, as in
+    production.
+    """
+    from django.db import connection
+
+    server = live_server.thread.httpd
+    if connection.vendor == "sqlite":
+        application, lock = server.get_app(), threading.Lock()
+
+        def one_at_a_time(environ, start_response):
+            with lock:
+                response = application(environ, start_response)
+                try:
+                    yield from response
+                finally:
+                    if hasattr(response, "close"):
+                        response.close()
+
+        server.set_app(one_at_a_time)
+    return live_server
 
 
 @pytest.fixture(autouse=True)
