@@ -9,11 +9,12 @@ texts, kept for the history of migrations.
 """
 
 import html
+import json
 import re
 
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector, SearchVectorField
 from django.db import connection
-from django.db.models import OuterRef, Subquery
+from django.db.models import F, OuterRef, Subquery
 from django.db.models.expressions import RawSQL
 from django.utils import timezone
 from django.utils.html import escape
@@ -106,25 +107,44 @@ def _postgres_candidates(query):
     """The newest matches, with `rank` (higher is better) and what `is_live` reads."""
     vector = stored_search_document()
     ts_query = _postgres_query(query)
-    newest = Article.objects.alias(search=vector).filter(search=ts_query).order_by("-pk").values("pk")
     # Ranked outside the subquery, so that only the candidates are ranked, not every match.
     return (
-        Article.objects.filter(pk__in=newest[:SEARCH_CANDIDATES])
+        Article.objects.filter(pk__in=_newest_matches(Article.objects.alias(search=vector).filter(search=ts_query)))
         .annotate(rank=SearchRank(vector, ts_query))
         .only(*LIVE.fields)
         .order_by()
     )
 
 
+def _newest_matches(matches):
+    """The pks of the SEARCH_CANDIDATES newest of `matches`, read by whichever of two plans costs less.
+
+    Walking the stories newest first and testing each stops once it has the candidates: it tests about
+    CANDIDATES x stories / matches vectors, cheap for a word in most stories, slow for a rarer one (a word in
+    4,745 of 100,000 stories: 11,600 vectors tested, 36 ms). Collecting every match from the GIN index and
+    keeping the newest reads each match once: 5 ms for that word, 260 ms for a word in 97,000 stories, where the
+    walk takes 2. PostgreSQL estimates the matches well but not what testing a vector costs, so it walks even
+    where collecting is faster; its estimates decide here: collect when matches^2 < CANDIDATES x stories.
+    """
+    matches = matches.order_by().values("pk")
+    estimate = json.loads(matches.union(Article.objects.order_by().values("pk"), all=True).explain(format="json"))
+    matching, stories = (branch["Plan Rows"] for branch in estimate[0]["Plan"]["Plans"])
+    if matching * matching >= SEARCH_CANDIDATES * stories:
+        return matches.order_by("-pk")[:SEARCH_CANDIDATES]
+    # An order the primary key's index cannot give, so the planner collects and sorts instead of walking.
+    return matches.order_by((F("pk") + 0).desc())[:SEARCH_CANDIDATES]
+
+
 def _postgres_live_matches(query, at):
     """[(id, rank, public_at)] of the live stories among the candidates."""
     went_live = ListingEntry.objects.live(at).of(ListingEntry.Kind.ALL).filter(article=OuterRef("pk"))
-    return list(
+    rows = (
         _postgres_candidates(query)
         .annotate(public_at=Subquery(went_live.values("public_at")[:1]))
-        .filter(public_at__isnull=False)
         .values_list("pk", "rank", "public_at")
     )
+    # A story that is not live has no entry. Kept out here: in SQL the entry would be looked up a second time.
+    return [row for row in rows if row[2] is not None]
 
 
 def _postgres_query(query):

@@ -7,9 +7,10 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from articles import search, services
+from articles import planner, search, services
 from articles.models import Article
 from articles.search import ranked_ids
+from devtools.archive import generate_archive
 from reader import selectors
 from tests.helpers.factories import make_article, make_user
 
@@ -166,7 +167,9 @@ def explain(sql):
 def test_postgres_search_uses_the_stored_vector_index_and_sqlite_the_fts_table(stories):
     with CaptureQueriesContext(connection) as queries:
         assert ranked_ids("lantern")
-    (query,) = queries.captured_queries
+    # On PostgreSQL the search is preceded by the planner's estimate of its matches (below).
+    query = queries.captured_queries[-1]
+    assert len(queries) == (2 if connection.vendor == "postgresql" else 1)
     plan = explain(query["sql"])
     # Candidates come from the search index alone, never from a walk of the live articles.
     assert "article_live_order_idx" not in plan, plan
@@ -187,3 +190,29 @@ def test_postgres_search_uses_the_stored_vector_index_and_sqlite_the_fts_table(s
         with connection.cursor() as cursor:
             cursor.execute("SELECT name FROM sqlite_master WHERE type = 'index' AND name = 'article_search_idx'")
             assert cursor.fetchall() == []
+
+
+@pytest.mark.postgres
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's plans; run with DATABASE_URL=postgres://…")
+def test_the_newest_matches_are_read_by_the_cheaper_plan_for_how_many_stories_match(monkeypatch):
+    """A word in most stories: walk the stories newest first and stop at the candidates. A word in few: collect
+    them from the search index, where a walk would test CANDIDATES x stories / matches vectors to find them."""
+    monkeypatch.setattr(search, "SEARCH_CANDIDATES", 20)
+    generate_archive(articles=1_000, seed=8)
+    planner.refresh_statistics()
+    for word, in_most in [("council", True), ("embassy", False)]:
+        matches = Article.objects.alias(search=search.stored_search_document()).filter(
+            search=search._postgres_query(word)
+        )
+        assert (matches.count() > 500) == in_most
+        newest = search._newest_matches(matches)
+        plan = explain_values(newest)
+        assert ("Index Scan Backward using articles_article_pkey" in plan) == in_most, plan
+        assert [row["pk"] for row in newest] == list(matches.order_by("-pk").values_list("pk", flat=True)[:20])
+
+
+def explain_values(queryset):
+    sql, params = queryset.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(f"EXPLAIN {connection.ops.compose_sql(sql, params)}")
+        return " | ".join(row[0] for row in cursor.fetchall())
