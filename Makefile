@@ -25,9 +25,10 @@ run: $(STAMP)
 test: $(STAMP)
 	$(BIN)/python -m pytest -n 2 $(PYTEST_ARGS)
 
-# ruff, the architecture's import contracts (pyproject.toml) and the missing-migrations check.
+# ruff (checks and formatting), the architecture's import contracts (pyproject.toml) and the missing-migrations check.
 lint: $(STAMP)
 	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
 	$(BIN)/lint-imports
 	$(BIN)/python manage.py makemigrations --check --dry-run
 
