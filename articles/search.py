@@ -137,7 +137,10 @@ def _newest_matches(matches):
 
 def _postgres_live_matches(query, at):
     """[(id, rank, public_at)] of the live stories among the candidates."""
-    went_live = ListingEntry.objects.live(at).of(ListingEntry.Kind.ALL).filter(article=OuterRef("pk"))
+    # Ordered by id (one row at most) so that PostgreSQL probes the (article, kind, key) index for it: otherwise
+    # it may read public_at from the list order's index, covering but scanning the list for the article (1,000
+    # stories: 27 microseconds a candidate against 1, the whole search 4 times slower than at 100,000).
+    went_live = ListingEntry.objects.live(at).of(ListingEntry.Kind.ALL).filter(article=OuterRef("pk")).order_by("pk")
     rows = (
         _postgres_candidates(query)
         .annotate(public_at=Subquery(went_live.values("public_at")[:1]))
