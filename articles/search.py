@@ -8,6 +8,7 @@ parses article text. `search_vector()` is the same vector built from the
 texts, kept for the history of migrations.
 """
 
+import functools
 import html
 import json
 import re
@@ -175,7 +176,7 @@ TAG = re.compile(r"<[^>]*>")
 
 
 def plain_text(value):
-    return text.WHITESPACE.sub(" ", TAG.sub(" ", value or "")).strip().casefold()
+    return text.collapse_whitespace(TAG.sub(" ", value or "")).casefold()
 
 
 def register_sqlite_functions(sender, connection, **kwargs):
@@ -279,6 +280,7 @@ def _fallback_live_matches(query, at):
 SNIPPET_WORDS = 30
 
 
+@functools.lru_cache(maxsize=256)
 def _matcher(query):
     """A pattern finding the query's words in text: each as a word's start (so "lantern" marks "lanterns"),
     a letters-and-digits code in either spelling."""
@@ -303,8 +305,8 @@ def snippet(query, standfirst, body):
     matcher = _matcher(query)
     # Each tag becomes a space, so that paragraphs stay apart; entities become the characters they stand for.
     passages = [
-        text.WHITESPACE.sub(" ", html.unescape(TAG.sub(" ", body or ""))).strip(),
-        text.WHITESPACE.sub(" ", standfirst or "").strip(),
+        text.collapse_whitespace(html.unescape(TAG.sub(" ", body or ""))),
+        text.collapse_whitespace(standfirst or ""),
     ]
     chosen, found = passages[0] or passages[1], None
     for passage in passages:
@@ -312,12 +314,10 @@ def snippet(query, standfirst, body):
         if found:
             chosen = passage
             break
-    words = chosen.split(" ")
-    if found:
-        at = len(chosen[: found.start()].split(" ")) - 1
-        first = max(0, at - SNIPPET_WORDS // 3)
-    else:
-        first = 0
+    at = chosen.count(" ", 0, found.start()) if found else 0
+    first = max(0, at - SNIPPET_WORDS // 3)
+    # The words up to the end of those shown; whatever follows stays one last item, unsplit.
+    words = chosen.split(" ", first + SNIPPET_WORDS)
     shown = " ".join(words[first : first + SNIPPET_WORDS])
     pieces, last = [], 0
     for match in matcher.finditer(shown) if matcher else ():

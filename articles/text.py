@@ -16,11 +16,16 @@ WHITESPACE = re.compile(r"\s+")
 WORDS_PER_MINUTE = 230
 
 
+def collapse_whitespace(value):
+    """Every run of white space as one space, trimmed at both ends (what WHITESPACE.sub(" ", value).strip()
+    gives, several times faster on prose: str.split() scans in C without a regular expression)."""
+    return " ".join(value.split())
+
+
 def normalize_name(value):
     """NFC-normalise, drop invisible characters and collapse white space."""
     value = unicodedata.normalize("NFC", value or "")
-    value = INVISIBLE_CHARACTERS.sub("", value)
-    return WHITESPACE.sub(" ", value).strip()
+    return collapse_whitespace(INVISIBLE_CHARACTERS.sub("", value))
 
 
 def name_key(value):
@@ -48,7 +53,7 @@ def ascii_slug(value, *, max_length, fallback_prefix):
 
 
 def html_to_text(html):
-    return WHITESPACE.sub(" ", strip_tags(html or "")).strip()
+    return collapse_whitespace(strip_tags(html or ""))
 
 
 def excerpt(html, words=40):
@@ -70,7 +75,7 @@ def minutes_for_words(count):
 
 def first_sentence(text, *, max_length):
     """The first sentence of text, cut at a word boundary to max_length."""
-    text = WHITESPACE.sub(" ", text).strip()
+    text = collapse_whitespace(text)
     match = re.search(r"(?<=[.!?])\s", text)
     sentence = text[: match.start()] if match else text
     if len(sentence) <= max_length:

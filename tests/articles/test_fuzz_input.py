@@ -107,6 +107,17 @@ def test_ascii_slug_is_always_a_non_empty_ascii_slug_within_its_length(value):
     assert not slug.startswith("-") and not slug.endswith("-")
 
 
+WHITE_SPACE_HEAVY = st.text(alphabet=st.sampled_from([*" \t\n\r\x0b\x0c\x1c\x85\xa0\u2003\u2028\u3000", "a", "é", "."]))
+
+
+@budget(500)
+@given(st.text(max_size=200) | WHITE_SPACE_HEAVY)
+def test_collapsing_white_space_leaves_every_run_one_space_and_nothing_at_the_ends(value):
+    collapsed = text.collapse_whitespace(value)
+    assert collapsed == " ".join(value.split())
+    assert collapsed == text.WHITESPACE.sub(" ", value).strip()
+
+
 @budget(500)
 @given(st.text(max_size=200))
 def test_names_normalise_and_key_to_a_fixed_point_without_invisible_characters(value):
