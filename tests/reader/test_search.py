@@ -8,7 +8,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from articles import planner, search, services
-from articles.models import Article
+from articles.models import Article, ListingEntry
 from articles.search import ranked_ids
 from devtools.archive import generate_archive
 from reader import selectors
@@ -221,14 +221,16 @@ def explain_values(queryset):
 @pytest.mark.postgres
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's plans; run with DATABASE_URL=postgres://…")
 @pytest.mark.django_db(transaction=True)
-def test_each_candidate_is_one_probe_of_its_entry_on_the_list_of_every_story():
-    """Not a scan of that list's order index for the article, which PostgreSQL chose for a small archive once
-    vacuumed (an index-only scan then looks cheap to it)."""
+def test_a_candidate_is_known_live_from_its_own_row_with_no_lookup_per_candidate():
+    """When each candidate went live is worked out from its own columns: no subquery per candidate, which on a
+    small vacuumed archive PostgreSQL answered by scanning the list of every story for each (the search 4 times
+    slower at 1,000 stories than at 100,000). Only the live ones are kept, with the moment their entry has."""
     generate_archive(articles=1_000, seed=8)  # ends with VACUUM ANALYZE, outside any transaction here
     with CaptureQueriesContext(connection) as queries:
-        assert search.ranked("council")
+        rows = search.ranked("council")
     with connection.cursor() as cursor:
         cursor.execute(f"EXPLAIN {queries.captured_queries[-1]['sql']}")
         plan = "\n".join(row[0] for row in cursor.fetchall())
-    assert "Index Scan using unique_listing_entry on articles_listingentry" in plan, plan
-    assert "listing_order_idx" not in plan, plan
+    assert "SubPlan" not in plan and "articles_listingentry" not in plan, plan
+    entries = dict(ListingEntry.objects.live().of(ListingEntry.Kind.ALL).values_list("article_id", "public_at"))
+    assert rows and {pk: moment for pk, _rank, moment in rows}.items() <= entries.items()
