@@ -206,16 +206,16 @@ def test_the_newest_matches_are_read_by_the_cheaper_plan_for_how_many_stories_ma
         )
         assert (matches.count() > 500) == in_most
         newest = search._newest_matches(matches)
-        plan = explain_values(newest)
+        plan = plan_as_run(*newest.query.sql_with_params())
         assert ("Index Scan Backward using articles_article_pkey" in plan) == in_most, plan
         assert [row["pk"] for row in newest] == list(matches.order_by("-pk").values_list("pk", flat=True)[:20])
 
 
-def explain_values(queryset):
-    sql, params = queryset.query.sql_with_params()
+def plan_as_run(sql, params=None):
+    """PostgreSQL's plan for sql with no planner setting changed (unlike `explain()`), the values written in."""
     with connection.cursor() as cursor:
         cursor.execute(f"EXPLAIN {connection.ops.compose_sql(sql, params)}")
-        return " | ".join(row[0] for row in cursor.fetchall())
+        return "\n".join(row[0] for row in cursor.fetchall())
 
 
 @pytest.mark.postgres
@@ -228,9 +228,7 @@ def test_a_candidate_is_known_live_from_its_own_row_with_no_lookup_per_candidate
     generate_archive(articles=1_000, seed=8)  # ends with VACUUM ANALYZE, outside any transaction here
     with CaptureQueriesContext(connection) as queries:
         rows = search.ranked("council")
-    with connection.cursor() as cursor:
-        cursor.execute(f"EXPLAIN {queries.captured_queries[-1]['sql']}")
-        plan = "\n".join(row[0] for row in cursor.fetchall())
+    plan = plan_as_run(queries.captured_queries[-1]["sql"])
     assert "SubPlan" not in plan and "articles_listingentry" not in plan, plan
     entries = dict(ListingEntry.objects.live().of(ListingEntry.Kind.ALL).values_list("article_id", "public_at"))
     assert rows and {pk: moment for pk, _rank, moment in rows}.items() <= entries.items()
