@@ -83,7 +83,7 @@ def _insert(article, **kwargs):
 
     Each attempt runs in a savepoint, so a refused insert leaves the caller's transaction usable (PostgreSQL).
     """
-    wanted = None
+    wanted = article.slug  # empty: the save derives one from the headline, again on each attempt
     for attempt in range(SLUG_ATTEMPTS):
         try:
             with transaction.atomic():
@@ -93,8 +93,7 @@ def _insert(article, **kwargs):
             taken = Article.objects.filter(slug=article.slug).exists()
             if not taken or attempt == SLUG_ATTEMPTS - 1:
                 raise
-            wanted = wanted or article.slug
-            article.slug = free_slug(Article, wanted)
+            article.slug = free_slug(Article, wanted) if wanted else ""
 
 
 def article_set_bylines(*, article, authors):

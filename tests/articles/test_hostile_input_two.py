@@ -27,10 +27,11 @@ from django.utils.html import escape
 from PIL import Image
 from reversion.models import Version
 
-from articles import images, listings, services, validators
+from articles import images, listings, services, slugs, validators
 from articles.admin.forms import TransitionForm
 from articles.exceptions import InvalidTransitionError
 from articles.models import Article, Correction, PreviewLink, RegionTag, TaggedRegion, TopicTag
+from articles.models import article as article_module
 from articles.services import preview_link_create
 from reader.middleware import DatabaseUnavailableMiddleware
 from reader.views import is_database_unavailable, server_error
@@ -523,6 +524,24 @@ def test_slug_race_simultaneous_creates_with_one_headline_all_succeed():
         assert len(slugs) == RACERS == len(set(slugs))
         base = slugs[0]
         assert set(slugs) == {base, *(f"{base}-{suffix}" for suffix in range(2, RACERS + 1))}
+
+
+@pytest.mark.django_db
+def test_a_derived_slug_taken_meanwhile_gives_the_next_free_one_of_the_headline(monkeypatch):
+    """The race above, one step at a time: "x" was taken, this story derived "x-2", another took "x-2" first."""
+    owner = make_user("Reporter")
+    services.article_create(headline="Council meets", user=owner)
+    services.article_create(headline="Another council story", slug="council-meets-2", user=owner)
+    derived = []
+
+    def stale_first_read(*args, **kwargs):
+        derived.append("council-meets-2" if not derived else slugs.unique_slug(*args, **kwargs))
+        return derived[-1]
+
+    monkeypatch.setattr(article_module, "unique_slug", stale_first_read)
+    article = services.article_create(headline="Council meets", user=owner)
+    assert derived == ["council-meets-2", "council-meets-3"]
+    assert article.slug == "council-meets-3"
 
 
 def race(count, headline, owner):
