@@ -59,7 +59,7 @@ def code_variants(term):
 
 
 def ranked(query):
-    """[(id, rank, moment it went live)] of the live articles that match query, best match first.
+    """[(id, rank, moment it went live)] of the live articles that match query, best match first (then newest).
 
     Read as plain rows, with no article loaded: on PostgreSQL the moment each candidate went live comes from
     its own columns by the live rule; on SQLite from its entry on the list of every story (`ListingEntry`,
@@ -69,19 +69,24 @@ def ranked(query):
     if not query:
         return []
     at = timezone.now()
-    live = _postgres_live_matches(query, at) if connection.vendor == "postgresql" else _fallback_live_matches(query, at)
-    return sorted(live, key=lambda row: (row[1], row[2], row[0]), reverse=True)
+    if connection.vendor == "postgresql":
+        return list(_postgres_live_matches(query, at).values_list("pk", "rank", "public_at"))
+    return sorted(_fallback_live_matches(query, at), key=lambda row: (row[1], row[2], row[0]), reverse=True)
 
 
 def ranked_ids(query):
-    """Ids of the live articles that match query, best match first.
+    """Ids of the live articles that match query, best match first: the order of `ranked()`.
 
     Ranked among the SEARCH_CANDIDATES most recently added matches, so the
     cost of a search does not grow with the archive. The candidates come from
     the search index alone, then the live ones are kept: with the live filter
     in the same SQL, a planner that misjudges it (no statistics yet after a
-    bulk load) walks every live article and probes the candidates.
+    bulk load) walks every live article and probes the candidates. On
+    PostgreSQL only the ids are read: turning 500 moments into datetimes cost
+    more than the database's sort.
     """
+    if connection.vendor == "postgresql" and (cleaned := clean_query(query)):
+        return list(_postgres_live_matches(cleaned, timezone.now()).values_list("pk", flat=True))
     return [pk for pk, _rank, _moment in ranked(query)]
 
 
@@ -138,14 +143,18 @@ def _newest_matches(matches):
 
 
 def _postgres_live_matches(query, at):
-    """[(id, rank, public_at)] of the live stories among the candidates.
+    """The live stories among the candidates, with `rank` and `public_at`, best match first (then newest).
 
-    When each went live is worked out by the live rule from the candidate's own columns, in the select list:
-    no lookup per candidate, and no filter the planner could start the query from.
+    When each went live is worked out by the live rule from the candidate's own columns: no lookup per
+    candidate, and no filter the planner could start the query from.
     """
     went_live = Case(When(LIVE.q(at), then=LIVE.moment_expression()), output_field=DateTimeField())
-    rows = _postgres_candidates(query).annotate(public_at=went_live).values_list("pk", "rank", "public_at")
-    return [row for row in rows if row[2] is not None]
+    return (
+        _postgres_candidates(query)
+        .annotate(public_at=went_live)
+        .filter(public_at__isnull=False)
+        .order_by("-rank", "-public_at", "-pk")
+    )
 
 
 def _postgres_query(query):

@@ -124,6 +124,12 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+# The readers' small reads run as prepared statements, planned once per connection (reader/prepared.py); every
+# other statement binds its values in the client, as Django does. DATABASE_PREPARED_STATEMENTS=0 for a pooler
+# that cannot keep them (PgBouncer before 1.21, or without max_prepared_statements).
+POSTGRES_OPTIONS = {"prepare_threshold": 0 if env_bool("DATABASE_PREPARED_STATEMENTS", default=True) else None}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    DATABASES["default"]["OPTIONS"] = dict(POSTGRES_OPTIONS)
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # Persistent connections buy nothing on SQLite and keep files open in tests.
     DATABASES["default"]["CONN_MAX_AGE"] = 0
@@ -140,6 +146,7 @@ for number, replica_url in enumerate(env_list("DATABASE_REPLICA_URLS"), start=1)
         **dj_database_url.parse(
             replica_url, conn_max_age=DATABASES["default"]["CONN_MAX_AGE"], conn_health_checks=True
         ),
+        "OPTIONS": dict(POSTGRES_OPTIONS),
         "TEST": {"MIRROR": "default"},
     }
 DATABASE_ROUTERS = ["ops.replicas.ReplicaRouter"] if len(DATABASES) > 1 else []

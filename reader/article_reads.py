@@ -10,7 +10,7 @@ from django.utils import timezone
 from articles.models import Article, Correction, ListingEntry, PromoFooter
 from articles.validators import MAX_TAGS_PER_ARTICLE
 
-from .prepared import PreparedRead, column_names
+from .prepared import PreparedRead, column_names, statement_cursor
 
 RELATED_LIMIT = 4
 # How many of the newest live articles of each shared tag are ranked for related stories.
@@ -127,6 +127,6 @@ def related_ids(article_pk, region_ids, topic_ids, limit):
         " GROUP BY article_id ORDER BY shared_tags DESC, latest DESC, article_id DESC LIMIT %s"
     )
     params = [*[value for kind, pk in lists for value in (kind, pk, now, RELATED_CANDIDATES)], article_pk, limit]
-    with connection.cursor() as cursor:
+    with statement_cursor(connection) as cursor:
         cursor.execute(sql, params)
         return [row[0] for row in cursor.fetchall()]

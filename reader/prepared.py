@@ -12,9 +12,11 @@ one. Values (ids, slugs) go in as stand-ins too, under the same rule; everything
 SQL (a setting, a limit, a model) must be in the key.
 """
 
+from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 
 from django.db import connections, router
+from django.db.backends.postgresql.base import ServerBindingCursor
 
 # Moments no story, window or read carries: each stands for one of a read's moments while its SQL is built.
 STAND_IN = datetime(2000, 1, 1, 0, 0, 0, 100001, tzinfo=UTC)
@@ -64,7 +66,7 @@ class PreparedRead:
         operations = connections[using].ops
         given = [operations.adapt_datetimefield_value(moment) for moment in moments] + list(values)
         bound = [given[slots[index]] if index in slots else param for index, param in enumerate(params)]
-        with connections[using].cursor() as cursor:
+        with statement_cursor(connections[using]) as cursor:
             cursor.execute(sql, bound)
             rows = cursor.fetchall()
         return compiler.results_iter([rows], tuple_expected=True)
@@ -81,6 +83,48 @@ class PreparedRead:
         if set(slots.values()) != set(range(len(stand_ins))):
             raise ValueError("A prepared read's builder must use every moment and value it is given, as given.")
         return compiler, sql, params, slots
+
+
+@contextmanager
+def statement_cursor(connection):
+    """A cursor for a statement run again and again with new values: on PostgreSQL the server plans it once per
+    connection and keeps the plan (a prepared statement), unless the connection's `prepare_threshold` option
+    is None; elsewhere the usual cursor.
+
+    Planning cost more than running for every small read of a page (0.1 to 0.4 ms each against 0.02 to 0.08
+    at 100,000 stories). The values are bound on the server, so the query log (DEBUG, or a test's
+    CaptureQueriesContext) gets the statement with its values written in, as for any other cursor.
+    """
+    if connection.vendor != "postgresql":
+        with connection.cursor() as cursor:
+            yield cursor
+        return
+    connection.close_if_health_check_failed()
+    connection.ensure_connection()
+    connection.validate_thread_sharing()
+    with connection.wrap_database_errors:
+        raw = ServerBindingCursor(connection.connection)
+    logged = connection.queries_logged
+    cursor = connection.make_debug_cursor(raw) if logged else connection.make_cursor(raw)
+    with cursor:
+        yield _LoggedInFull(cursor, connection) if logged else cursor
+
+
+class _LoggedInFull:
+    """A logging cursor whose log entries show each statement with its values, as client-side binding logs it."""
+
+    def __init__(self, cursor, connection):
+        self.cursor, self.connection = cursor, connection
+
+    def execute(self, sql, params=None):
+        result = self.cursor.execute(sql, params)
+        entry = self.connection.queries_log[-1]
+        if entry["sql"] is None:
+            entry["sql"] = self.connection.ops.compose_sql(sql, params)
+        return result
+
+    def __getattr__(self, name):
+        return getattr(self.cursor, name)
 
 
 def column_names(model):

@@ -4,6 +4,8 @@ from datetime import timedelta
 
 import pytest
 import time_machine
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from articles.models import Article, BreakingNews, ListingEntry, PromoFooter
@@ -185,3 +187,52 @@ def test_the_article_page_read_builds_what_select_related_builds(stories, django
     article_reads._articles_with_footers(ids[:2])
     article_reads._articles_with_footers(ids[2:])
     assert len(set(article_reads._article_page_rows.statements) - composed) <= 1
+
+
+def prepared_on_the_server():
+    """{statement text: times run} of this connection's prepared statements."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT statement, generic_plans + custom_plans FROM pg_prepared_statements")
+        return dict(cursor.fetchall())
+
+
+@pytest.mark.postgres
+@pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="PostgreSQL's prepared statements; run with DATABASE_URL=…"
+)
+def test_the_article_pages_reads_are_prepared_once_per_connection_and_logged_with_their_values(
+    client, stories, settings
+):
+    settings.PAGE_CACHE = settings.GENERATION_MEMO = False
+    path = stories[0].get_absolute_url()
+    assert client.get(path).status_code == 200
+    before = prepared_on_the_server()
+    for _ in range(3):
+        assert client.get(path).status_code == 200
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(path).status_code == 200
+    after = prepared_on_the_server()
+    # The page's live entries by slug, its related stories (SQL of our own) and the story with its footer: each
+    # prepared once, then run again for every page.
+    for part in ['"articles_listingentry"', "shared_tags", '"articles_promofooter"']:
+        runs = [after[statement] - before.get(statement, 0) for statement in after if part in statement]
+        assert 4 in runs, (part, after)
+    # The query log shows each statement as run, its values written in.
+    logged = [query["sql"] for query in queries.captured_queries]
+    assert all(sql and "$1" not in sql for sql in logged), logged
+    assert any(f"'{stories[0].slug}'" in sql for sql in logged), logged
+
+
+@pytest.mark.postgres
+@pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="PostgreSQL's prepared statements; run with DATABASE_URL=…"
+)
+def test_with_prepared_statements_turned_off_the_reads_bind_in_the_client(client, stories, settings, monkeypatch):
+    """DATABASE_PREPARED_STATEMENTS=0 (a pooler that cannot keep them): the same pages, nothing prepared."""
+    settings.PAGE_CACHE = settings.GENERATION_MEMO = False
+    connection.ensure_connection()
+    monkeypatch.setattr(connection.connection, "prepare_threshold", None)
+    before = prepared_on_the_server()
+    for _ in range(3):
+        assert client.get(stories[0].get_absolute_url()).status_code == 200
+    assert prepared_on_the_server() == before

@@ -113,6 +113,17 @@ def test_equally_good_matches_are_newest_first(client):
     assert found == [newest_but_added_first.pk, newer.pk, older.pk]
 
 
+def test_ids_come_in_the_order_of_the_ranked_rows_best_match_then_newest_then_highest_id(stories):
+    """On PostgreSQL the ids are ordered by the database, the rows by the same rule; SQLite orders both alike."""
+    moment = timezone.now() - timedelta(hours=2)
+    twins = [make_article("Lantern fair", status=Article.Status.PUBLISHED, publish_at=moment) for _ in range(3)]
+    rows = search.ranked("lantern")
+    assert rows == sorted(rows, key=lambda row: (row[1], row[2], row[0]), reverse=True)
+    assert ranked_ids("lantern") == [pk for pk, _rank, _moment in rows]
+    shown = [pk for pk in ranked_ids("lantern") if pk in {twin.pk for twin in twins}]
+    assert shown == sorted(shown, reverse=True) and len(shown) == 3
+
+
 def test_search_page_is_not_indexed(client, stories):
     assert '<meta name="robots" content="noindex">' in results(client, "lantern").content.decode()
 
