@@ -70,7 +70,7 @@ def ranked(query):
         return []
     at = timezone.now()
     if connection.vendor == "postgresql":
-        return list(_postgres_live_matches(query, at).values_list("pk", "rank", "public_at"))
+        return _postgres_live_matches(query, at, ["pk", "rank", "public_at"])
     return sorted(_fallback_live_matches(query, at), key=lambda row: (row[1], row[2], row[0]), reverse=True)
 
 
@@ -86,7 +86,7 @@ def ranked_ids(query):
     more than the database's sort.
     """
     if connection.vendor == "postgresql" and (cleaned := clean_query(query)):
-        return list(_postgres_live_matches(cleaned, timezone.now()).values_list("pk", flat=True))
+        return [pk for (pk,) in _postgres_live_matches(cleaned, timezone.now(), ["pk"])]
     return [pk for pk, _rank, _moment in ranked(query)]
 
 
@@ -123,8 +123,9 @@ def _postgres_candidates(query):
     )
 
 
-def _newest_matches(matches):
-    """The pks of the SEARCH_CANDIDATES newest of `matches`, read by whichever of two plans costs less.
+def _newest_matches(matches, **columns):
+    """Rows of the pk (and columns, expressions by name) of the SEARCH_CANDIDATES newest of `matches`, read by
+    whichever of two plans costs less.
 
     Walking the stories newest first and testing each stops once it has the candidates: it tests about
     CANDIDATES x stories / matches vectors, cheap for a word in most stories, slow for a rarer one (a word in
@@ -133,28 +134,40 @@ def _newest_matches(matches):
     walk takes 2. PostgreSQL estimates the matches well but not what testing a vector costs, so it walks even
     where collecting is faster; its estimates decide here: collect when matches^2 < CANDIDATES x stories.
     """
-    matches = matches.order_by().values("pk")
-    estimate = json.loads(matches.union(Article.objects.order_by().values("pk"), all=True).explain(format="json"))
+    matches = matches.order_by()
+    pks = matches.values("pk")
+    estimate = json.loads(pks.union(Article.objects.order_by().values("pk"), all=True).explain(format="json"))
     matching, stories = (branch["Plan Rows"] for branch in estimate[0]["Plan"]["Plans"])
-    if matching * matching >= SEARCH_CANDIDATES * stories:
-        return matches.order_by("-pk")[:SEARCH_CANDIDATES]
-    # An order the primary key's index cannot give, so the planner collects and sorts instead of walking.
-    return matches.order_by((F("pk") + 0).desc())[:SEARCH_CANDIDATES]
+    # Collecting: an order the primary key's index cannot give, so the planner collects and sorts.
+    newest_first = "-pk" if matching * matching >= SEARCH_CANDIDATES * stories else (F("pk") + 0).desc()
+    return matches.order_by(newest_first).values("pk", **columns)[:SEARCH_CANDIDATES]
 
 
-def _postgres_live_matches(query, at):
-    """The live stories among the candidates, with `rank` and `public_at`, best match first (then newest).
+def _postgres_live_matches(query, at, columns):
+    """Rows of columns (of "pk", "rank", "public_at") of the live stories among the candidates, best match first
+    (then newest).
 
-    When each went live is worked out by the live rule from the candidate's own columns: no lookup per
-    candidate, and no filter the planner could start the query from.
+    Each candidate's rank, and when it went live by the live rule, are worked out from its own columns in the
+    walk that finds it: no second read of the candidates (and of their vectors), no lookup per candidate, and
+    no filter the planner could start the query from.
     """
+    vector = stored_search_document()
+    ts_query = _postgres_query(query)
     went_live = Case(When(LIVE.q(at), then=LIVE.moment_expression()), output_field=DateTimeField())
-    return (
-        _postgres_candidates(query)
-        .annotate(public_at=went_live)
-        .filter(public_at__isnull=False)
-        .order_by("-rank", "-public_at", "-pk")
+    newest = _newest_matches(
+        Article.objects.alias(search=vector).filter(search=ts_query),
+        rank=SearchRank(vector, ts_query),
+        public_at=went_live,
     )
+    sql, params = newest.query.sql_with_params()
+    selected = ", ".join(connection.ops.quote_name(column) for column in columns)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT {selected} FROM ({sql}) AS candidate"
+            ' WHERE "public_at" IS NOT NULL ORDER BY "rank" DESC, "public_at" DESC, "pk" DESC',
+            params,
+        )
+        return cursor.fetchall()
 
 
 def _postgres_query(query):

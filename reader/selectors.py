@@ -147,8 +147,13 @@ def search_ids(query, *, order="relevance", section=None, start=None, end=None):
 
 def search_snippets(query, ids):
     """{id: the passage of the story that best shows the query, its words marked} for these articles."""
-    rows = Article.objects.filter(pk__in=list(ids)).order_by().values_list("pk", "standfirst", "body")
+    rows = _snippet_rows((), values=list(ids)) if ids else []
     return {pk: search.snippet(query, standfirst, body) for pk, standfirst, body in rows}
+
+
+@PreparedRead
+def _snippet_rows(*ids):
+    return Article.objects.filter(pk__in=ids).order_by().values_list("pk", "standfirst", "body")
 
 
 CardRow = namedtuple("CardRow", ["pk", *CARD_FIELDS])
