@@ -129,7 +129,7 @@ DATABASES = {
 # that cannot keep them (PgBouncer before 1.21, or without max_prepared_statements).
 POSTGRES_OPTIONS = {"prepare_threshold": 0 if env_bool("DATABASE_PREPARED_STATEMENTS", default=True) else None}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
-    DATABASES["default"]["OPTIONS"] = dict(POSTGRES_OPTIONS)
+    DATABASES["default"]["OPTIONS"] = {**DATABASES["default"].get("OPTIONS", {}), **POSTGRES_OPTIONS}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # Persistent connections buy nothing on SQLite and keep files open in tests.
     DATABASES["default"]["CONN_MAX_AGE"] = 0
@@ -142,11 +142,12 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 # Read replicas (ops/replicas.py): DATABASE_REPLICA_URLS, comma-separated, PostgreSQL streaming replicas of
 # DATABASE_URL. Readers' pages read from a replica that has replayed the last change; everything else the primary.
 for number, replica_url in enumerate(env_list("DATABASE_REPLICA_URLS"), start=1):
+    replica = dj_database_url.parse(
+        replica_url, conn_max_age=DATABASES["default"]["CONN_MAX_AGE"], conn_health_checks=True
+    )
     DATABASES[f"replica{number}"] = {
-        **dj_database_url.parse(
-            replica_url, conn_max_age=DATABASES["default"]["CONN_MAX_AGE"], conn_health_checks=True
-        ),
-        "OPTIONS": dict(POSTGRES_OPTIONS),
+        **replica,
+        "OPTIONS": {**replica.get("OPTIONS", {}), **POSTGRES_OPTIONS},
         "TEST": {"MIRROR": "default"},
     }
 DATABASE_ROUTERS = ["ops.replicas.ReplicaRouter"] if len(DATABASES) > 1 else []

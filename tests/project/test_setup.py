@@ -1,3 +1,4 @@
+import json
 import os
 import subprocess
 import sys
@@ -72,3 +73,25 @@ def test_gunicorn_parses_requests_with_its_c_parser():
     from gunicorn.http.message import _check_fast_parser
 
     assert _check_fast_parser(Config()) is True
+
+
+@pytest.mark.parametrize(("prepared", "threshold"), [(None, 0), ("0", None)])
+def test_postgresql_options_keep_the_urls_own_and_prepare_the_readers_reads(prepared, threshold):
+    """The primary's and each replica's OPTIONS: what their URL asks for (sslmode here), and the prepared
+    statements of `reader.prepared.statement_cursor`, unless DATABASE_PREPARED_STATEMENTS=0."""
+    env = {
+        "DATABASE_URL": "postgres://newsroom@db.internal:5432/newsroom?sslmode=require",
+        "DATABASE_REPLICA_URLS": "postgres://newsroom@replica.internal:5432/newsroom?sslmode=verify-full",
+    }
+    if prepared is not None:
+        env["DATABASE_PREPARED_STATEMENTS"] = prepared
+    script = (
+        "import json; from django.conf import settings; "
+        "print(json.dumps({alias: database['OPTIONS'] for alias, database in settings.DATABASES.items()}))"
+    )
+    result = run_manage("shell", "--no-imports", "-c", script, env_overrides=env)
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout) == {
+        "default": {"sslmode": "require", "prepare_threshold": threshold},
+        "replica1": {"sslmode": "verify-full", "prepare_threshold": threshold},
+    }
