@@ -62,27 +62,33 @@ class PreparedRead:
         if statement is None:
             queryset = queryset if queryset is not None else self.build(*stand_ins, *key)
             statement = self.statements[(using, shape)] = self.prepare(queryset, stand_ins, len(moments), using)
-        compiler, sql, params, slots = statement
+        compiler, converters, sql, params, slots = statement
         operations = connections[using].ops
         given = [operations.adapt_datetimefield_value(moment) for moment in moments] + list(values)
         bound = [given[slots[index]] if index in slots else param for index, param in enumerate(params)]
         with statement_cursor(connections[using]) as cursor:
             cursor.execute(sql, bound)
             rows = cursor.fetchall()
-        return compiler.results_iter([rows], tuple_expected=True)
+        # As the compiler's results_iter() converts them, with the converters it would look up for every read.
+        return map(tuple, compiler.apply_converters(rows, converters)) if converters else iter(rows)
 
     @staticmethod
     def prepare(queryset, stand_ins, moment_count, using):
-        """(compiler, sql, params, {parameter index: stand-in index}) of queryset on the database `using`."""
+        """(compiler, converters, sql, params, {parameter index: stand-in index}) of queryset on the database
+        `using`."""
         compiler = queryset.query.get_compiler(using)
         sql, params = compiler.as_sql()
+        columns = [column[0] for column in compiler.select[: compiler.col_count]]
+        if compiler.has_composite_fields(columns):
+            raise ValueError("A prepared read cannot return a composite primary key.")
+        converters = compiler.get_converters(columns)
         operations = connections[using].ops
         adapted = [operations.adapt_datetimefield_value(moment) for moment in stand_ins[:moment_count]]
         adapted += stand_ins[moment_count:]
         slots = {index: adapted.index(param) for index, param in enumerate(params) if param in adapted}
         if set(slots.values()) != set(range(len(stand_ins))):
             raise ValueError("A prepared read's builder must use every moment and value it is given, as given.")
-        return compiler, sql, params, slots
+        return compiler, converters, sql, params, slots
 
 
 @contextmanager

@@ -75,12 +75,26 @@ def test_gunicorn_parses_requests_with_its_c_parser():
     assert _check_fast_parser(Config()) is True
 
 
-@pytest.mark.parametrize(("prepared", "threshold"), [(None, 0), ("0", None)])
-def test_postgresql_options_keep_the_urls_own_and_prepare_the_readers_reads(prepared, threshold):
-    """The primary's and each replica's OPTIONS: what their URL asks for (sslmode here), and the prepared
-    statements of `reader.prepared.statement_cursor`, unless DATABASE_PREPARED_STATEMENTS=0."""
+GENERIC_PLANS = "-c plan_cache_mode=force_generic_plan"
+
+
+@pytest.mark.parametrize(
+    ("prepared", "primary", "replica"),
+    [
+        (
+            None,
+            {"prepare_threshold": 0, "options": f"-c search_path=news {GENERIC_PLANS}"},
+            {"prepare_threshold": 0, "options": GENERIC_PLANS},
+        ),
+        ("0", {"prepare_threshold": None, "options": "-c search_path=news"}, {"prepare_threshold": None}),
+    ],
+)
+def test_postgresql_options_keep_the_urls_own_and_prepare_the_readers_reads(prepared, primary, replica):
+    """The primary's and each replica's OPTIONS: what their URL asks for (sslmode, server options), and the
+    prepared statements of `reader.prepared.statement_cursor`, each planned once for any values, unless
+    DATABASE_PREPARED_STATEMENTS=0."""
     env = {
-        "DATABASE_URL": "postgres://newsroom@db.internal:5432/newsroom?sslmode=require",
+        "DATABASE_URL": "postgres://newsroom@db.internal:5432/newsroom?sslmode=require&options=-c%20search_path%3Dnews",
         "DATABASE_REPLICA_URLS": "postgres://newsroom@replica.internal:5432/newsroom?sslmode=verify-full",
     }
     if prepared is not None:
@@ -92,6 +106,6 @@ def test_postgresql_options_keep_the_urls_own_and_prepare_the_readers_reads(prep
     result = run_manage("shell", "--no-imports", "-c", script, env_overrides=env)
     assert result.returncode == 0, result.stderr
     assert json.loads(result.stdout) == {
-        "default": {"sslmode": "require", "prepare_threshold": threshold},
-        "replica1": {"sslmode": "verify-full", "prepare_threshold": threshold},
+        "default": {"sslmode": "require", **primary},
+        "replica1": {"sslmode": "verify-full", **replica},
     }

@@ -172,15 +172,29 @@ def test_the_article_page_read_builds_what_select_related_builds(stories, django
         built = {article.pk: article for article in article_reads._articles_with_footers(ids)}
         footers = {pk: article.promo_footer for pk, article in built.items()}
         teasers = {pk: footer.teaser_article for pk, footer in footers.items() if footer}
+        # The first article's own columns, all of them; the others' and the teasers' but the body's.
+        columns = {
+            pk: {
+                f.attname: article.__dict__[f.attname]
+                for f in Article._meta.concrete_fields
+                if f.attname in article.__dict__
+            }
+            for pk, article in built.items()
+        }
     assert built.keys() == expected.keys()
     for pk, article in built.items():
-        assert [getattr(article, f.attname) for f in Article._meta.concrete_fields] == [
-            getattr(expected[pk], f.attname) for f in Article._meta.concrete_fields
-        ]
+        deferred = set() if pk == ids[0] else {"body", "body_media"}
+        assert article.get_deferred_fields() == deferred
+        assert columns[pk] == {
+            f.attname: getattr(expected[pk], f.attname)
+            for f in Article._meta.concrete_fields
+            if f.attname not in deferred
+        }
         assert footers[pk] == expected[pk].promo_footer
         assert article.has_corrections is (pk == stories[2].pk)
         assert article._state.db == "default" and not article._state.adding
     assert teasers == {stories[1].pk: stories[0], stories[2].pk: None}
+    assert teasers[stories[1].pk].get_deferred_fields() == {"body", "body_media"}
     assert footers[stories[1].pk].tagline == with_teaser.tagline
     # One statement for each number of ids, whichever ids.
     composed = set(article_reads._article_page_rows.statements)
@@ -189,10 +203,10 @@ def test_the_article_page_read_builds_what_select_related_builds(stories, django
     assert len(set(article_reads._article_page_rows.statements) - composed) <= 1
 
 
-def prepared_on_the_server():
-    """{statement text: times run} of this connection's prepared statements."""
+def prepared_on_the_server(plans="generic_plans + custom_plans"):
+    """{statement text: times run} of this connection's prepared statements (or runs with plans of one kind)."""
     with connection.cursor() as cursor:
-        cursor.execute("SELECT statement, generic_plans + custom_plans FROM pg_prepared_statements")
+        cursor.execute(f"SELECT statement, {plans} FROM pg_prepared_statements")
         return dict(cursor.fetchall())
 
 
@@ -217,6 +231,8 @@ def test_the_article_pages_reads_are_prepared_once_per_connection_and_logged_wit
     for part in ['"articles_listingentry"', "shared_tags", '"articles_promofooter"']:
         runs = [after[statement] - before.get(statement, 0) for statement in after if part in statement]
         assert 4 in runs, (part, after)
+    # Each planned once, for any values: PostgreSQL left to choose plans again with the values of each run.
+    assert prepared_on_the_server("custom_plans") == dict.fromkeys(after, 0)
     # The query log shows each statement as run, its values written in.
     logged = [query["sql"] for query in queries.captured_queries]
     assert all(sql and "$1" not in sql for sql in logged), logged
