@@ -6,7 +6,7 @@ from django.urls import include, path
 
 from ops import health, metrics
 from reader.site_files import favicon, manifest
-from reader.sitemaps import NEWS_SITEMAPS, SITEMAPS, sitemap_index
+from reader.sitemaps import NEWS_SITEMAPS, SITEMAP_TEMPLATE, SITEMAPS, sitemap_index
 from reader.views import robots_txt
 
 admin.site.site_header = f"{settings.SITE_NAME} newsroom"
@@ -28,7 +28,13 @@ urlpatterns = [
         {"sitemaps": NEWS_SITEMAPS, "template_name": "sitemaps/news.xml"},
         name="sitemap_news",
     ),
-    path("sitemap-<section>.xml", sitemap_views.sitemap, {"sitemaps": SITEMAPS}, name="sitemap_section"),
+    # Written by a Jinja2 template (reader/jinja2/): Django's own took about 0.7 s for a page of 5,000 stories.
+    path(
+        "sitemap-<section>.xml",
+        sitemap_views.sitemap,
+        {"sitemaps": SITEMAPS, "template_name": SITEMAP_TEMPLATE},
+        name="sitemap_section",
+    ),
     path("newsletter/", include("newsletter.urls")),
     path("api/v1/", include("api.urls")),
     path("", include("reader.urls")),

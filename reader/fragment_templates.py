@@ -4,6 +4,7 @@ The same filters as the Django templates that show the same things, so a card re
 """
 
 import functools
+from datetime import datetime
 
 from django.template.defaultfilters import date
 from django.utils.dates import MONTHS, MONTHS_3, WEEKDAYS
@@ -27,11 +28,13 @@ def local_date(moment, format_string):
     """
     if not moment:
         return ""
+    if not isinstance(moment, datetime):  # a day, with no time zone to read it in
+        return date(moment, format_string)
     moment = localtime(moment)
-    parts = _parts(format_string)
+    parts, named = _parts(format_string)
     if parts is None:
         return date(moment, format_string)
-    names = _names(get_language())
+    names = _names(get_language()) if named else None
     return "".join(FORMAT_CODES[part](moment, names) if is_code else part for is_code, part in parts)
 
 
@@ -41,6 +44,7 @@ FORMAT_CODES = {
     "l": lambda moment, names: names[2][moment.weekday()],
     "j": lambda moment, names: str(moment.day),
     "d": lambda moment, names: f"{moment.day:02d}",
+    "m": lambda moment, names: f"{moment.month:02d}",
     "M": lambda moment, names: names[0][moment.month],
     "F": lambda moment, names: names[1][moment.month],
     "Y": lambda moment, names: str(moment.year),
@@ -49,12 +53,17 @@ FORMAT_CODES = {
 }
 
 
+# The codes that write a name, in the active language: a format without them never asks which language is active.
+NAMED_CODES = frozenset("lMF")
+
+
 @functools.lru_cache(maxsize=32)
 def _parts(format_string):
-    """[(is_code, character)] of a format made only of FORMAT_CODES and punctuation, else None."""
+    """([(is_code, character)], whether any code writes a name) of a format made only of FORMAT_CODES and
+    punctuation, else (None, False)."""
     if "\\" in format_string or any(char.isalpha() and char not in FORMAT_CODES for char in format_string):
-        return None
-    return tuple((char in FORMAT_CODES, char) for char in format_string)
+        return None, False
+    return tuple((char in FORMAT_CODES, char) for char in format_string), bool(NAMED_CODES & set(format_string))
 
 
 @functools.lru_cache(maxsize=16)

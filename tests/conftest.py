@@ -1,6 +1,7 @@
 import os
 import threading
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 
@@ -77,8 +78,25 @@ def page_generation_dir(tmp_path_factory):
     return tmp_path_factory.mktemp("page-generation")
 
 
+# With REDIS_URL, each test process empties a Redis database of its own (Redis's FLUSHDB empties a whole
+# database): never the one REDIS_URL names, which may hold a running site's cache.
+TEST_REDIS_DATABASES = range(8, 16)
+
+
+@pytest.fixture(scope="session")
+def test_redis_url(worker_id):
+    """REDIS_URL with this test process's own database (`TEST_REDIS_DATABASES`), or "" without REDIS_URL."""
+    url = os.environ.get("REDIS_URL", "")
+    if not url:
+        return ""
+    index = 0 if worker_id == "master" else int(worker_id.removeprefix("gw")) + 1
+    if index >= len(TEST_REDIS_DATABASES):
+        raise pytest.UsageError(f"With REDIS_URL, run at most {len(TEST_REDIS_DATABASES) - 1} test workers.")
+    return urlsplit(url)._replace(path=f"/{TEST_REDIS_DATABASES[index]}").geturl()
+
+
 @pytest.fixture(autouse=True)
-def empty_caches(settings, page_generation_dir):
+def empty_caches(settings, page_generation_dir, test_redis_url):
     """Every test starts from empty caches, and a test run keeps its generation token apart from any other run.
 
     The remembered reads are on, as in production; the whole-page cache is off
@@ -87,6 +105,11 @@ def empty_caches(settings, page_generation_dir):
     generation = settings.CACHES["page_generation"]
     if generation["BACKEND"].endswith("FileBasedCache"):
         settings.CACHES = {**settings.CACHES, "page_generation": {**generation, "LOCATION": str(page_generation_dir)}}
+    if test_redis_url:
+        settings.CACHES = {
+            alias: {**cache, "LOCATION": test_redis_url} if cache["BACKEND"].endswith("RedisCache") else cache
+            for alias, cache in settings.CACHES.items()
+        }
     clear_caches()
     yield
     clear_caches()

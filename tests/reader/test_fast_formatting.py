@@ -13,7 +13,7 @@ from articles.models import Article, Author, RegionTag, TopicTag
 from articles.slugs import slug_url
 from reader.fragment_templates import local_date
 
-FORMATS = ["j M Y, H:i", "j F Y, H:i", "l j F Y", "Y", "d/m/Y", "D j M", r"j \o\f F", "H:i"]
+FORMATS = ["j M Y, H:i", "j F Y, H:i", "l j F Y", "Y", "Y-m-d", "d/m/Y", "D j M", r"j \o\f F", "H:i"]
 
 
 @pytest.mark.parametrize("language", ["en-gb", "de", "fr"])
