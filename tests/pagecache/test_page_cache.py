@@ -290,6 +290,7 @@ def test_the_generation_is_shared_between_worker_processes(page_cache, settings)
     env["PAGE_CACHE_GENERATION_DIR"] = settings.CACHES["page_generation"]["LOCATION"]
     if settings.CACHES["page_generation"]["BACKEND"].endswith("RedisCache"):
         env.pop("PAGE_CACHE_GENERATION_DIR")
+        env["REDIS_URL"] = settings.CACHES["page_generation"]["LOCATION"]  # this test process's own database
     result = subprocess.run(
         [
             sys.executable,
