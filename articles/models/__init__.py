@@ -92,7 +92,7 @@ __all__ = [
 # Every saved version keeps the article with its bylines and tags; the promo
 # footer and hero image are fields of the article row itself. Corrections and
 # transitions are a log, not content, so restoring a version never touches them.
-ARTICLE_VERSION_FOLLOWS = ["byline_set", "region_items", "topic_items"]
+ARTICLE_VERSION_FOLLOWS = ["byline_items", "region_items", "topic_items"]
 reversion.register(Article, follow=ARTICLE_VERSION_FOLLOWS)
 reversion.register(Byline)
 reversion.register(TaggedRegion)
