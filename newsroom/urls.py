@@ -28,7 +28,7 @@ urlpatterns = [
         {"sitemaps": NEWS_SITEMAPS, "template_name": "sitemaps/news.xml"},
         name="sitemap_news",
     ),
-    # Written by a Jinja2 template (reader/jinja2/): Django's own took about 0.7 s for a page of 5,000 stories.
+    # Written by a Jinja2 template (reader/jinja2/): Django's own took about half a second for 5,000 stories.
     path(
         "sitemap-<section>.xml",
         sitemap_views.sitemap,
