@@ -19,7 +19,7 @@ from js_asset import static_lazy
 from articles.embeds import FRAME_ORIGINS as EMBED_FRAME_ORIGINS
 from ops.logs import logging_config
 
-from .environment import PRODUCTION, env_bool, env_list, required_in_production
+from .environment import PRODUCTION, env_bool, env_list, postgres_options, required_in_production
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 DEBUG = env_bool("DEBUG", default=not PRODUCTION)
@@ -124,23 +124,7 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
-
-
-def postgres_options(options):
-    """A PostgreSQL database's OPTIONS: what its URL asks for, and prepared statements for the readers' small reads
-    (reader/prepared.py), unless DATABASE_PREPARED_STATEMENTS=0 (a pooler that cannot keep them: PgBouncer before
-    1.21, or without max_prepared_statements). Every other statement binds its values in the client, as Django does.
-
-    A prepared statement is planned once, for any values (a generic plan). Left to choose, PostgreSQL plans again
-    with each execution's values while that looks cheaper: the related stories' nine index walks took 1 ms to plan
-    for 0.3 ms to run, on every article page rendered cold.
-    """
-    if not env_bool("DATABASE_PREPARED_STATEMENTS", default=True):
-        return {**options, "prepare_threshold": None}
-    server_options = " ".join(filter(None, [options.get("options", ""), "-c plan_cache_mode=force_generic_plan"]))
-    return {**options, "prepare_threshold": 0, "options": server_options}
-
-
+# PostgreSQL: prepared statements for the readers' small reads, each planned once (see postgres_options).
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     DATABASES["default"]["OPTIONS"] = postgres_options(DATABASES["default"].get("OPTIONS", {}))
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":

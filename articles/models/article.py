@@ -371,21 +371,13 @@ class Article(models.Model):
             return "live" if self.is_live else "scheduled"
         return self.status
 
-    # The rows each version of the article holds (`ARTICLE_VERSION_FOLLOWS`), so a restored version brings its
-    # bylines and tags back. Read with what a version names each row by (its author, tag and story): otherwise
-    # every save read each row's author or tag, and its story again, one query at a time.
+    # What each version holds (`ARTICLE_VERSION_FOLLOWS`), read with what it names each row by: one query, not two a row.
+    byline_items = property(lambda self: self.byline_set.select_related("author"))
+    region_items = property(lambda self: self._tag_rows(TaggedRegion))
+    topic_items = property(lambda self: self._tag_rows(TaggedTopic))
 
-    @property
-    def byline_items(self):
-        return self.byline_set.select_related("author")
-
-    @property
-    def region_items(self):
-        return TaggedRegion.objects.filter(content_object=self).select_related("tag", "content_object")
-
-    @property
-    def topic_items(self):
-        return TaggedTopic.objects.filter(content_object=self).select_related("tag", "content_object")
+    def _tag_rows(self, through):
+        return through.objects.filter(content_object=self).select_related("tag", "content_object")
 
     def missing_for_publication(self):
         """Everything still missing before review or publication, in plain words (empty when ready)."""
