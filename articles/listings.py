@@ -195,8 +195,9 @@ def _links_changed(article_ids, using):
 # --- receivers ---------------------------------------------------------------------------------------------
 
 
-def article_saved(sender, instance, raw=False, using=None, **kwargs):
-    if not raw:
+def article_saved(sender, instance, raw=False, using=None, update_fields=None, **kwargs):
+    # A save that names its fields and leaves the live rule's alone (an edit of the text) moves nothing.
+    if not raw and (update_fields is None or set(LIVE.fields) & set(update_fields)):
         refresh([instance.pk], using=using)
 
 

@@ -7,9 +7,11 @@ from datetime import timedelta
 import pytest
 import time_machine
 from django.core.management import call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from articles import listings
+from articles import listings, services
 from articles.backup import backup_site, restore_site
 from articles.models import LIVE, Article, Byline, ListingCount, ListingEntry, RegionTag, TaggedRegion, TopicTag
 from articles.services import article_publish, article_set_bylines, article_unpublish
@@ -158,6 +160,24 @@ def test_bulk_updates_of_the_times_move_the_stories_too(editor):
     Article.objects.bulk_update(articles[1:], ["status"])
     assert entries() == expected_entries()
     assert not ListingEntry.objects.live().exists()
+
+
+def test_an_edit_of_the_text_leaves_the_lists_alone_and_a_save_of_the_times_moves_the_story(editor):
+    live = make_article("Live story", status=Article.Status.PUBLISHED, regions=["Lambeth"])
+    draft = make_article("Draft story", regions=["Lambeth"])
+    entry_table = ListingEntry._meta.db_table
+    for article in (live, draft):
+        article.body = f"{article.body}<p>One more line.</p>"
+        with CaptureQueriesContext(connection) as queries:
+            services.article_save(article=article, user=editor, expected_version=article.version)
+        assert not [query for query in queries if entry_table in query["sql"]]
+    assert entries() == expected_entries()
+    # A save without update_fields (or naming a time) rewrites the entries from what is stored.
+    later = timezone.now() + timedelta(hours=3)
+    live.publish_at = later
+    live.save()
+    assert entries() == expected_entries()
+    assert not ListingEntry.objects.live().filter(article=live).exists()
 
 
 @pytest.mark.django_db(transaction=True)
