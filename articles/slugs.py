@@ -74,6 +74,16 @@ def slug_url(view_name, slug):
     return f"{before}{slug}{after}"
 
 
+def slug_urls(view_name, slugs):
+    """[slug_url(view_name, slug) for slug in slugs], the URL configuration and script prefix looked up once (a
+    sitemap page lists a thousand stories)."""
+    before, after = _around_slug(view_name, get_urlconf() or settings.ROOT_URLCONF, get_script_prefix())
+    fullmatch = SLUG_RE.fullmatch
+    return [
+        f"{before}{slug}{after}" if fullmatch(slug) else reverse(view_name, kwargs={"slug": slug}) for slug in slugs
+    ]
+
+
 @functools.lru_cache(maxsize=64)
 def _around_slug(view_name, urlconf, script_prefix):
     before, _stand_in, after = reverse(view_name, kwargs={"slug": SLUG_STAND_IN}, urlconf=urlconf).partition(

@@ -28,12 +28,14 @@ def local_date(moment, format_string):
     """
     if not moment:
         return ""
+    parts, named, timed = _parts(format_string)
     if not isinstance(moment, datetime):  # a day, with no time zone to read it in
-        return date(moment, format_string)
-    moment = localtime(moment)
-    parts, named = _parts(format_string)
-    if parts is None:
-        return date(moment, format_string)
+        if parts is None or timed:
+            return date(moment, format_string)
+    else:
+        moment = localtime(moment)
+        if parts is None:
+            return date(moment, format_string)
     names = _names(get_language()) if named else None
     return "".join(FORMAT_CODES[part](moment, names) if is_code else part for is_code, part in parts)
 
@@ -55,15 +57,22 @@ FORMAT_CODES = {
 
 # The codes that write a name, in the active language: a format without them never asks which language is active.
 NAMED_CODES = frozenset("lMF")
+# The codes that write a time of day, which a plain date does not have.
+TIME_CODES = frozenset("Hi")
 
 
 @functools.lru_cache(maxsize=32)
 def _parts(format_string):
-    """([(is_code, character)], whether any code writes a name) of a format made only of FORMAT_CODES and
-    punctuation, else (None, False)."""
+    """([(is_code, character)], whether any code writes a name, whether any writes a time) of a format made only of
+    FORMAT_CODES and punctuation, else (None, False, False)."""
     if "\\" in format_string or any(char.isalpha() and char not in FORMAT_CODES for char in format_string):
-        return None, False
-    return tuple((char in FORMAT_CODES, char) for char in format_string), bool(NAMED_CODES & set(format_string))
+        return None, False, False
+    codes = set(format_string)
+    return (
+        tuple((char in FORMAT_CODES, char) for char in format_string),
+        bool(NAMED_CODES & codes),
+        bool(TIME_CODES & codes),
+    )
 
 
 @functools.lru_cache(maxsize=16)

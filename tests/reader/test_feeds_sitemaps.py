@@ -213,3 +213,47 @@ def test_the_section_sitemaps_template_writes_what_djangos_writes():
 
     assert tags_only(ours) == tags_only(djangos)
     assert "<lastmod>2026-07-01</lastmod>" in ours  # the site's time zone, as Django's date filter writes it
+
+
+def test_a_page_of_the_articles_sitemap_is_what_djangos_generic_sitemap_writes(site):
+    """`ArticleSitemap.get_urls` builds its page in one pass; Django's `Sitemap` asks `location()` and `lastmod()`
+    of each row. Both write the same XML and give the same Last-Modified, for edits either side of midnight."""
+    from django.template import engines
+
+    from reader.sitemaps import SITEMAP_TEMPLATE, ArticleSitemap, SiteUrlSitemap
+
+    first, _second, old = site
+    late = datetime(2026, 6, 30, 23, 30, tzinfo=UTC)  # 1 July in London
+    Article.objects.filter(pk=old.pk).update(publish_at=late - timedelta(days=1), updated_at=late)
+    Article.objects.filter(pk=first.pk).update(updated_at=timezone.now() + timedelta(minutes=5))
+    ours, generic = ArticleSitemap(), ArticleSitemap()
+    ours_urls, generic_urls = ours.get_urls(), SiteUrlSitemap.get_urls(generic)
+    template = engines["fragments"].get_template(SITEMAP_TEMPLATE)
+    assert template.render({"urlset": ours_urls}) == template.render({"urlset": generic_urls})
+    assert "<lastmod>2026-07-01</lastmod>" in template.render({"urlset": ours_urls})
+    assert ours.latest_lastmod == generic.latest_lastmod > timezone.now()
+
+
+def test_the_articles_sitemap_pages_list_every_live_story_once_newest_first(client, site, monkeypatch):
+    from reader.sitemaps import ArticleSitemap
+
+    monkeypatch.setattr(ArticleSitemap, "limit", 2)
+    first, second, old = site
+    held = published("Held until an hour ago", hours_ago=24 * 3)
+    Article.objects.filter(pk=held.pk).update(embargo_ends_at=timezone.now() - timedelta(hours=2))
+    make_article("A draft")
+    published("Scheduled", hours_ago=-5)
+    index = xml(client, "/sitemap.xml")
+    pages = [node.findtext(f"{SITEMAP}loc") for node in index.findall(f"{SITEMAP}sitemap")]
+    assert [page for page in pages if "articles" in page] == [
+        "https://news.example.org/sitemap-articles.xml",
+        "https://news.example.org/sitemap-articles.xml?p=2",
+    ]
+    listed = [
+        node.findtext(f"{SITEMAP}loc").removeprefix("https://news.example.org")
+        for page in ("/sitemap-articles.xml", "/sitemap-articles.xml?p=2")
+        for node in xml(client, page).findall(f"{SITEMAP}url")
+    ]
+    # Newest first by the moment each became public: the embargoed story by when its embargo lifted.
+    assert listed == [story.get_absolute_url() for story in (second, held, first, old)]
+    assert client.get("/sitemap-articles.xml?p=3").status_code == 404
