@@ -2,7 +2,8 @@
 
 Called by bench/run.py for each archive size. One gunicorn serves three phases of wrk, one after the
 other, over the same list of reader URLs: readers only; readers while an editor saves a draft every
-DRAFT_EVERY seconds; readers while the editor also publishes a story every PUBLISH_EVERY seconds.
+DRAFT_EVERY seconds; readers while the editor also publishes a story every PUBLISH_EVERY seconds. The phases
+run --newsroom-rounds times, every other round in reverse order, each after every page is asked for once more.
 The editor is a separate process (`--write`) that goes through `articles.services` inside a
 revision, as the desk does, against the same database and the same shared page cache state.
 Around each publish it asks once for ~30 pages that do not show the published stories and counts
@@ -322,7 +323,10 @@ def measure(env, args, workdir, size, log, *, gunicorn_args, ready_path, workers
         warm_seconds = warm(server, plan["readers"], args, paths_file, workers)
         log(f"{size:,} newsroom: warmed in {warm_seconds:.0f} s")
         for number in range(args.newsroom_rounds):
-            for phase in ROUND_PHASES:
+            # Every other round in reverse order, so that a machine growing faster or slower over the rounds
+            # favours no phase; and each phase from warm caches, not the pages the last publish emptied.
+            for phase in ROUND_PHASES if number % 2 == 0 else ROUND_PHASES[::-1]:
+                ask_for_every_page(server, plan["readers"], workers)
                 log(f"{size:,} newsroom, round {number + 1}: {PHASES[phase]}, {args.phase_seconds} s")
                 if phase == "readers":
                     measured = {"run": wrk_paths(server, paths_file, args)}
@@ -399,10 +403,14 @@ def warm(server, paths, args, paths_file, workers):
     """Ask for every page twice per worker, then a short wrk run: the phases then measure warm caches in every
     worker, as on a site that has been up for a while."""
     started = time.monotonic()
-    with ThreadPoolExecutor(max_workers=2 * workers) as pool:
-        list(pool.map(lambda path: server.get(path, timeout=60), [path for path in paths for _ in range(2 * workers)]))
+    ask_for_every_page(server, paths, workers)
     wrk_paths(server, paths_file, args, seconds=5)
     return time.monotonic() - started
+
+
+def ask_for_every_page(server, paths, workers):
+    with ThreadPoolExecutor(max_workers=2 * workers) as pool:
+        list(pool.map(lambda path: server.get(path, timeout=60), [path for path in paths for _ in range(2 * workers)]))
 
 
 def with_writer(server, env, config, paths_file, args, logname):
@@ -508,8 +516,9 @@ def report_section(results, args):
         )
     if args.newsroom_rounds > 1:
         text += (
-            f" The three phases ran in turn {args.newsroom_rounds} times, so that a change in the machine's load falls "
-            "on each of them: req/s over all rounds, and the median of the rounds' p50 and p99."
+            f" The three phases ran in turn {args.newsroom_rounds} times, every other round in reverse order, so that "
+            "a change in the machine's load falls on each of them alike, and each from warm caches (every page asked "
+            "for once more just before it): req/s over all rounds, and the median of the rounds' p50 and p99."
         )
     lines = ["## Working newsroom", "", textwrap.fill(text, width=110, break_on_hyphens=False), ""]
     lines += [

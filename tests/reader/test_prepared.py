@@ -226,9 +226,9 @@ def test_the_article_pages_reads_are_prepared_once_per_connection_and_logged_wit
     with CaptureQueriesContext(connection) as queries:
         assert client.get(path).status_code == 200
     after = prepared_on_the_server()
-    # The page's live entries by slug, its related stories (SQL of our own) and the story with its footer: each
-    # prepared once, then run again for every page.
-    for part in ['"articles_listingentry"', "shared_tags", '"articles_promofooter"']:
+    # The page's plan (its lists by slug and its related stories, one statement of our own) and the story with its
+    # footer: each prepared once, then run again for every page.
+    for part in ["LEFT JOIN LATERAL", '"articles_promofooter"']:
         runs = [after[statement] - before.get(statement, 0) for statement in after if part in statement]
         assert 4 in runs, (part, after)
     # Each planned once, for any values: PostgreSQL left to choose plans again with the values of each run.

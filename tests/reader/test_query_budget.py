@@ -54,6 +54,9 @@ ADMIN_BUDGET = 13
 # On PostgreSQL a search first asks the planner how many stories match, to choose how to read the newest
 # (articles/search.py, `_newest_matches`).
 SEARCH_ESTIMATE = 1 if connection.vendor == "postgresql" else 0
+# An article page reads the story's lists and its related stories: one statement on PostgreSQL, two on SQLite
+# (reader/article_reads.py, `article_plan`).
+ARTICLE_PLAN = 1 if connection.vendor == "postgresql" else 2
 ADMIN_EXTRA = {"author": 1, "search": 2 + SEARCH_ESTIMATE}
 ADMIN_LISTS = {
     "all": {},
@@ -73,7 +76,7 @@ ADMIN_LISTS = {
 # article page reads its corrections only when it has some (the one measured here has one).
 PAGES = {
     "home": ("/", 7, 0),
-    "article": ("{article}", 8, 0),
+    "article": ("{article}", 6 + ARTICLE_PLAN, 0),
     # A region page also reads where the region lies and the public places within it (one query).
     "region": ("{region}", 7, 0),
     "region last page": ("{region}?page=last", 7, 0),
