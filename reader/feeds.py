@@ -24,11 +24,13 @@ def written_once(feed):
     name = f"{type(feed).__module__}.{type(feed).__qualname__}"
 
     def view(request, slug=None):
+        listing = feed.listing(slug)  # Http404 for a section or author readers cannot see
+
         def write():
             response = feed(request, **({"slug": slug} if slug is not None else {}))
             return response.content, list(response.items())
 
-        content, headers = readmodel.feed_document(name, slug, write)
+        content, headers = readmodel.feed_document(name, slug, write, listing)
         response = HttpResponse(content)
         for header, value in headers:
             response[header] = value
@@ -83,6 +85,11 @@ class LatestArticlesFeed(Feed):
 
     def feed_url(self, obj=None):
         return absolute(reverse(self.url_name))
+
+    def listing(self, slug=None):
+        """The list whose newest stories the feed carries (`readmodel.Listing`): the feed is written again when that
+        list changes, and only then."""
+        return readmodel.Listing("all")
 
     def articles(self, obj):
         return selectors.live_articles()
@@ -148,6 +155,9 @@ class SectionFeed(ScopedFeed):
             raise Http404("No such section.")
         return tag
 
+    def listing(self, slug=None):
+        return readmodel.Listing(self.vocabulary, self.get_object(None, slug).pk)
+
     def channel_text(self, obj=None):
         return obj.description or f"The latest {obj.name} stories from {settings.SITE_NAME}."
 
@@ -183,6 +193,9 @@ class AuthorFeed(ScopedFeed):
         if author is None:
             raise Http404("No such author.")
         return author
+
+    def listing(self, slug=None):
+        return readmodel.Listing("author", self.get_object(None, slug).pk)
 
     def channel_text(self, obj=None):
         return obj.bio or f"The latest stories by {obj.name} for {settings.SITE_NAME}."

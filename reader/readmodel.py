@@ -252,9 +252,10 @@ def card_groups(groups):
     return [[rendered[key] for pk in ids if (key := (variant, pk)) in rendered] for ids, variant in groups]
 
 
-def feed_document(feed_name: str, slug: str | None, write):
-    """(content, headers) of one feed, written by write() once per content generation."""
-    return remember("feed", (feed_name, slug), write, tags=lambda _feed: {LISTING_ALL})
+def feed_document(feed_name: str, slug: str | None, write, listing: Listing):
+    """(content, headers) of one feed of listing's newest stories, written by write() until that list changes (a
+    region's list changes with a story in any region within it; renames change everything)."""
+    return remember("feed", (feed_name, slug), write, tags=lambda _feed: {listing.tag})
 
 
 def sitemap_index(write) -> str:

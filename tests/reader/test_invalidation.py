@@ -50,7 +50,15 @@ def publish_draft(newsroom, django_capture_on_commit_callbacks, **when):
 def unrelated_pages(newsroom):
     """Pages that do not show the Pimlico stories."""
     soho = newsroom["soho"]
-    return [soho.get_absolute_url(), "/region/soho/", "/topic/business/", "/author/tom-reyes/"]
+    return [
+        soho.get_absolute_url(),
+        "/region/soho/",
+        "/topic/business/",
+        "/author/tom-reyes/",
+        "/region/soho/feed/",
+        "/topic/business/feed/atom/",
+        "/author/tom-reyes/feed/",
+    ]
 
 
 def warm(client, urls):
@@ -81,7 +89,16 @@ def test_a_publish_refreshes_what_shows_the_story_and_keeps_the_rest(
     client, page_cache, newsroom, django_capture_on_commit_callbacks
 ):
     pimlico = newsroom["pimlico"][0]
-    showing = ["/", "/region/pimlico/", "/topic/city-life/", "/author/nadia-haddad/", "/feed/"]
+    showing = [
+        "/",
+        "/region/pimlico/",
+        "/topic/city-life/",
+        "/author/nadia-haddad/",
+        "/feed/",
+        "/region/pimlico/feed/",
+        "/topic/city-life/feed/atom/",
+        "/author/nadia-haddad/feed/",
+    ]
     warm(client, [*showing, *unrelated_pages(newsroom)])
     publish_draft(newsroom, django_capture_on_commit_callbacks)
     for url in showing:
