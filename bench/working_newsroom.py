@@ -571,7 +571,9 @@ def details(result, args):
     )
     drafts, publishes = newsroom["phases"]["drafts"].get("writes"), newsroom["phases"]["publishes"].get("writes")
     if drafts and publishes:
-        first, last = drafts["draft_versions"][0], publishes["draft_versions"][-1]
+        # The phases alternate their order between rounds: the draft's first and last versions, whichever wrote them.
+        first = min(drafts["draft_versions"][0], publishes["draft_versions"][0])
+        last = max(drafts["draft_versions"][-1], publishes["draft_versions"][-1])
         published = len(publishes["published"])
         line += (
             f" Writer: {drafts['drafts'] + publishes['drafts']} draft saves (the draft's version went from {first} "
