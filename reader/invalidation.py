@@ -3,8 +3,9 @@
 The tags (see `pagecache.tags`):
 
 - `article:<pk>`: the article's page and every card, related list and footer teaser showing it;
-- `listing:all`: everything listing the newest stories: home, feeds, sitemaps, search results,
-  the region and topic indexes; `listing:<region|topic|author>:<pk>`: that section's pages;
+- `listing:all`: everything listing the newest stories: home, the site's feeds, sitemaps, search
+  results, the region and topic indexes; `listing:<region|topic|author>:<pk>`: that section's pages
+  and feeds;
 - `nav`: the masthead's sections; `schedule`: the next moment a page changes without a write.
 
 A change readers never saw and still cannot see (a draft saved, a story in review) touches
