@@ -32,6 +32,8 @@ logger = logging.getLogger(__name__)
 
 LIBRARY_RENDITIONS_FOLDER = "renditions"
 THUMB_WIDTH = 320
+# Pillow's reducing_gap for renditions: from 3, its documentation says, alike to a plain resize in most cases.
+RESIZE_REDUCING_GAP = 3.0
 # The narrowest rendition: a hero smaller than this would be blown up on every screen.
 MIN_HERO_WIDTH = images.RENDITION_WIDTHS[0]
 
@@ -85,6 +87,14 @@ def _encode(picture, fmt):
     return buffer.getvalue()
 
 
+def _resized(picture, size):
+    """picture at size (itself when already that size). A large reduction first shrinks by a whole factor, then
+    resamples the rest with Lanczos: faster, and alike to the eye (Pillow's `reducing_gap`)."""
+    if size == picture.size:
+        return picture
+    return picture.resize(size, Image.Resampling.LANCZOS, reducing_gap=RESIZE_REDUCING_GAP)
+
+
 def _flatten(source):
     if source.mode != "RGBA":
         return source
@@ -121,13 +131,15 @@ def build_library_renditions(image):
         entry = {"width": 0, "height": 0, "webp": [], "jpeg": []}
         for step in _widths(crop.widths, cut.width):
             size = (step, max(1, round(cut.height * step / cut.width)))
-            for key, picture, fmt in (("webp", cut, "WEBP"), ("jpeg", flat, "JPEG")):
-                resized = picture if size == picture.size else picture.resize(size, Image.Resampling.LANCZOS)
-                entry[key].append({"width": step, "url": save(resized, f"{crop.name}-{step}", fmt)})
+            resized = _resized(cut, size)
+            # A picture without transparency is its own flattened copy: it is resized once for both formats.
+            flat_resized = resized if flat is cut else _resized(flat, size)
+            for key, picture, fmt in (("webp", resized, "WEBP"), ("jpeg", flat_resized, "JPEG")):
+                entry[key].append({"width": step, "url": save(picture, f"{crop.name}-{step}", fmt)})
             entry["width"], entry["height"] = size
         renditions["crops"][crop.name] = entry
     thumb_size = (min(THUMB_WIDTH, width), max(1, round(height * min(THUMB_WIDTH, width) / width)))
-    thumb = _flatten(source).resize(thumb_size, Image.Resampling.LANCZOS)
+    thumb = _resized(_flatten(source), thumb_size)
     renditions["thumb"] = {"width": thumb_size[0], "height": thumb_size[1], "url": save(thumb, "thumb", "JPEG")}
     renditions["files"] = files
     return renditions

@@ -10,14 +10,14 @@ from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.management import call_command
 from django.db import connection
-from PIL import Image, ImageDraw
+from PIL import Image, ImageChops, ImageDraw, ImageStat
 
 from articles import image_library
 from articles.exceptions import ImageInUseError
 from articles.models import Article, LibraryImage
 from articles.services import article_save
 from tests.helpers.factories import make_article, make_user
-from tests.helpers.images import image_bytes, upload
+from tests.helpers.images import draw_scene, encode, image_bytes, upload
 
 pytestmark = pytest.mark.django_db
 
@@ -77,6 +77,23 @@ def test_a_library_image_gets_every_crop_in_webp_and_jpeg(media_root):
     with stored(renditions["thumb"]["url"], media_root) as thumb:
         assert thumb.size == (320, 240)
     assert image.thumbnail_url == renditions["thumb"]["url"]
+
+
+def test_a_crop_looks_like_a_plain_resample_of_the_original(media_root):
+    """A large reduction is shrunk by a whole factor first (Pillow's reducing_gap), then resampled: the stored crop
+    must look like the slow, plain Lanczos resample of the whole picture, stored the same way."""
+    content = encode(draw_scene(4000, 2250, seed=3), "JPEG")
+    image = library_image(content=content)
+    smallest = image.renditions["crops"]["card"]["jpeg"][0]
+    size = (smallest["width"], round(2250 * smallest["width"] / 4000))
+    plain = Image.open(io.BytesIO(content)).convert("RGB").resize(size, Image.Resampling.LANCZOS)
+    with (
+        stored(smallest["url"], media_root) as rendition,
+        Image.open(io.BytesIO(image_library._encode(plain, "JPEG"))) as expected,
+    ):
+        difference = ImageStat.Stat(ImageChops.difference(rendition.convert("RGB"), expected.convert("RGB"))).mean
+    # Measured: 1.3 levels at most per channel (the encoder's own noise); bilinear is 4.5 off, nearest-pixel 7.7.
+    assert max(difference) < 2, difference
 
 
 def test_a_tall_picture_is_cropped_never_shown_thousands_of_pixels_tall(media_root):

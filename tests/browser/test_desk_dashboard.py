@@ -26,6 +26,7 @@ def people():
     return amira, helen
 
 
+@pytest.mark.slow
 def test_an_in_review_story_is_on_the_editors_dashboard_among_100000_stories(live_server, page_factory, screenshot):
     amira, _editor = people()
     story = make_article("Pimlico library saved by late bid", user=amira, authors=[amira.author_profile])

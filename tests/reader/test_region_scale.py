@@ -50,6 +50,7 @@ def in_subtree(region):
     return TaggedRegion.objects.filter(tag__in=RegionAncestry.objects.filter(ancestor=region).values("region_id"))
 
 
+@pytest.mark.slow
 def test_a_region_page_with_descendants_costs_the_same_at_100000_articles(client):
     generate_archive(articles=SMALL, seed=8)
     analyze()
