@@ -246,7 +246,8 @@ def build_report(results, args, machine, started_at, load_before, load_after, no
         "project (`bench/bare_floor.py`: a constant ~20 KB page, no middleware, no database, no templates)",
         f"served by the same gunicorn settings, measured in a {args.floor_duration} s run just before that page's,",
         "so that a change in the machine's load between pages cancels out. The *floor* row is the same page",
-        "served through the site's own middleware.",
+        "served through the site's own middleware. *Growth* compares a page's share of the floor at each size",
+        "(the sizes run minutes apart, and the machine's speed may change in between); its req/s alone beside it.",
         "Queries are counted in-process with the Django test client with the page cache off: a cold request",
         "(every cache empty) / a repeated one (remembered reads kept); with the page cache on, a repeated request.",
         "",
@@ -353,14 +354,18 @@ def page_target_rows(results):
     if len(results) > 1:
         smallest = results[0]
         for name in PAGE_ORDER[1:]:
-            big, small = largest["runs"]["off"].get(name), smallest["runs"]["off"].get(name)
-            value = big["rps"] / small["rps"] if big and small and small["rps"] else None
+            # Each size's figure is its share of the floor measured just before it: the two sizes run minutes
+            # apart, and a machine that slowed in between would otherwise read as a page that did.
+            big, small = ratio(largest, "off", name), ratio(smallest, "off", name)
+            value = big / small if big and small else None
+            big_run, small_run = largest["runs"]["off"].get(name), smallest["runs"]["off"].get(name)
+            raw = big_run["rps"] / small_run["rps"] if value is not None and small_run["rps"] else None
             goal = ADMIN_GROWTH_TARGET if name in EDITOR_PAGES else GROWTH_TARGET
             row(
-                f"growth, {name} caches off at {size} ≥ {goal:.0%} of {smallest['size']:,}",
+                f"growth, {name} caches off at {size} ≥ {goal:.0%} of {smallest['size']:,} (share of the floor)",
                 value,
                 goal,
-                f"{value or 0:.0%}",
+                f"{value or 0:.0%} (req/s alone: {raw or 0:.0%})",
             )
     rss = max(largest["rss"].values())
     lines.append(
