@@ -175,9 +175,8 @@ def test_memory_stays_flat_as_the_archive_grows(tmp_path, media_root, monkeypatc
     """Four times the articles, about the same peak memory: nothing is held whole (the old backup kept every row
     in memory as one JSON document and the old restore read that document whole)."""
     monkeypatch.setattr(backup, "ROWS_PER_MEMBER", 50)
-    # Measured: about 1.0 both ways; with every model's rows in one member, as held whole, 2.6 and 3.7.
-    small = round_trip_peaks(tmp_path, media_root, 60)
-    large = round_trip_peaks(tmp_path, media_root, 240)
-    print(f"peak memory (backup, restore): 60 articles {small}, 240 articles {large}")
+    small = round_trip_peaks(tmp_path, media_root, 150)
+    large = round_trip_peaks(tmp_path, media_root, 600)
+    print(f"peak memory (backup, restore): 150 articles {small}, 600 articles {large}")
     for small_peak, large_peak in zip(small, large, strict=True):
         assert large_peak < small_peak * 1.6, (small, large)
