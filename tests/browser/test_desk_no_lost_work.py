@@ -37,9 +37,12 @@ def settle(page, *, idle=True):
         page.wait_for_load_state("networkidle")
 
 
-def wait_for_server(page):
-    """Until the form's next answer from the server, which says everything typed so far is kept there."""
+def wait_for_server(page, action=None):
+    """Do action (if any), then wait for the form's next answer from the server saying everything typed so far is
+    kept there. The last answer's word is cleared first: an answer to the action that comes at once is not missed."""
     page.evaluate("delete document.getElementById('desk-editing').dataset.unsent")
+    if action is not None:
+        action()
     page.wait_for_selector("#desk-editing[data-unsent='false']", state="attached")
 
 
@@ -142,8 +145,8 @@ def test_an_expired_session_loses_no_typed_text(live_server, open_page, screensh
     page.click(BODY)
     page.keyboard.press("End")
     page.keyboard.type(" A paragraph typed at length.")
-    page.click("#id_standfirst")  # leaving the body autosaves it
-    wait_for_server(page)  # answered before the test writes to the database
+    # Leaving the body autosaves it; answered before the test writes to the database.
+    wait_for_server(page, lambda: page.click("#id_standfirst"))
     Session.objects.all().delete()
     page.click("input[name=_continue]")
     page.wait_for_selector("#id_username")
